@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Koa, { type Context, type Next } from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import compress from 'koa-compress';
+import serveStatic from 'koa-static';
+import send from 'koa-send';
+import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import { API_PREFIX } from '@onevisit/shared-types';
+import type { Container } from './container';
+import { errorMiddleware } from './http/errors';
+import { metricsMiddleware } from './http/metrics';
+import { buildOpenApi } from './http/openapi';
+import { rateLimitByIp } from './http/rateLimit';
+import { requestContext } from './http/requestContext';
+import { ApiRouter } from './http/route';
+import { catalogRoutes } from './modules/catalog/routes';
+import { healthRoutes } from './modules/health/routes';
+
+const DOCS_HTML = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>OneVisit API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script></body></html>`;
+const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;
+
+function securityHeaders() {
+  return async (ctx: Context, next: Next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+    ctx.set('X-Frame-Options', 'SAMEORIGIN');
+    await next();
+  };
+}
+
+function onlyUnder(prefix: string, middleware: Koa.Middleware) {
+  return (ctx: Context, next: Next) => (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`) ? middleware(ctx, next) : next());
+}
+
+/** Docs and ops endpoints: OpenAPI JSON, Swagger UI, Prometheus metrics. */
+function opsRouter(container: Container, openapi: () => unknown): Router {
+  const router = new Router();
+  const swaggerDir = getAbsoluteFSPath();
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = openapi();
+  });
+  router.get('/docs', (ctx) => {
+    ctx.type = 'html';
+    ctx.body = DOCS_HTML;
+  });
+  router.get('/docs/init.js', (ctx) => {
+    ctx.type = 'application/javascript';
+    ctx.body = DOCS_INIT;
+  });
+  router.get('/docs/assets/:file', async (ctx) => {
+    if (!/^[\w.-]+$/.test(ctx.params.file)) return;
+    await send(ctx, ctx.params.file, { root: swaggerDir, maxage: 86_400_000 });
+  });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = container.metrics.registry.contentType;
+    ctx.body = await container.metrics.registry.metrics();
+  });
+  return router;
+}
+
+/** The built H5 mini-program at `/`: hashed assets cached for a year, index.html always revalidated. */
+function h5(dir: string): Koa.Middleware {
+  if (!fs.existsSync(path.join(dir, 'index.html'))) {
+    return async (ctx, next) => {
+      if (ctx.method !== 'GET' || ctx.path !== '/') return next();
+      ctx.status = 503;
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = 'The H5 mini-program is not built yet: run `npm run build:h5` (npm start does it for you).';
+    };
+  }
+  return serveStatic(dir, {
+    index: 'index.html',
+    setHeaders(res, filePath) {
+      res.setHeader('Cache-Control', filePath.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+    },
+  });
+}
+
+/** Builds the Koa app from the container. No I/O happens here. */
+export function createApp(container: Container): Koa {
+  const { config } = container;
+  const app = new Koa({ proxy: config.trustProxy });
+  app.silent = true;
+
+  const api = new ApiRouter(API_PREFIX, { validateResponses: config.validateResponses }).add(...catalogRoutes(container.catalog));
+  const ops = new ApiRouter('', { validateResponses: config.validateResponses }).add(
+    ...healthRoutes(
+      [
+        { name: 'database', check: () => container.database.ping() },
+        { name: 'kv', check: () => container.kv.ping() },
+      ],
+      () => container.lifecycle.draining,
+    ),
+  );
+  let openapiDoc: unknown;
+  const openapi = () =>
+    (openapiDoc ??= buildOpenApi(
+      {
+        title: 'OneVisit API',
+        version: '1.0.0',
+        description: 'Citizen API of the OneVisit public-security service platform (湖南公安服务平台 reference deployment).',
+      },
+      [api, ops].map((r) => ({ prefix: r.prefix, routes: r.routes })),
+    ));
+
+  const limiter = container.kv.rateLimiter({ name: 'api-ip', points: config.rateLimitPerMinute, durationSeconds: 60 });
+
+  app.use(requestContext(container.logger));
+  app.use(metricsMiddleware(container.metrics));
+  app.use(errorMiddleware());
+  app.use(securityHeaders());
+  app.use(compress({ threshold: 2048 }));
+  app.use(ops.router.routes());
+  app.use(opsRouter(container, openapi).routes());
+  app.use(onlyUnder(API_PREFIX, rateLimitByIp(limiter)));
+  app.use(onlyUnder(API_PREFIX, bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' })));
+  app.use(api.router.routes());
+  app.use(api.router.allowedMethods({ throw: true }));
+  app.use(h5(config.h5Dir));
+  return app;
+}

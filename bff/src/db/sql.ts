@@ -1,0 +1,20 @@
+/** Dialect-neutral helpers the repos use to hide SQLite/MySQL differences. */
+
+export type DialectName = 'sqlite' | 'mysql';
+
+/** The storage format of timestamps on both dialects: UTC, millisecond precision, sortable as text. */
+export function toDbTime(date: Date = new Date()): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+export function fromDbTime(value: string | Date): string {
+  if (value instanceof Date) return value.toISOString();
+  return `${value.replace(' ', 'T')}${value.includes('.') ? '' : '.000'}Z`;
+}
+
+/** Column types per dialect, used by migrations. */
+export function columnTypes(dialect: DialectName) {
+  return dialect === 'mysql'
+    ? { timestamp: 'datetime(3)', json: 'mediumtext', bool: 'tinyint', code: 'varchar(64)', name: 'varchar(200)' }
+    : { timestamp: 'text', json: 'text', bool: 'integer', code: 'text', name: 'text' };
+}

@@ -1,0 +1,90 @@
+import type { BundleInput } from '@onevisit/shared-types';
+
+/** Life-event bundles (一件事) of the reference deployment, written against item names. */
+export const bundlesByItemName: (Omit<BundleInput, 'itemCodes'> & { itemNames: string[] })[] = [
+  {
+    bundleCode: 'NEWBORN',
+    name: '新生儿出生一件事',
+    summary: '孩子出生后一次填报，同步办理出生登记（上户口）与首次申领居民身份证，证件邮寄到家。',
+    itemNames: ['出生登记', '居民身份证首次申领'],
+    formSchema: [
+      { key: 'babyName', label: '新生儿姓名', type: 'text', required: true, maxLength: 20 },
+      { key: 'birthDate', label: '出生日期', type: 'date', required: true },
+      { key: 'birthCertificateNo', label: '出生医学证明编号', type: 'text', required: true, maxLength: 20 },
+      { key: 'guardianIdNumber', label: '申报人身份证号码', type: 'idNumber', required: true },
+      { key: 'guardianPhone', label: '申报人手机号码', type: 'phone', required: true },
+      { key: 'householdAddress', label: '随迁落户地址', type: 'region', required: true },
+    ],
+    keywords: ['新生儿', '生孩子', '宝宝上户口', '孩子出生', '出生一件事'],
+    promisedLimitDays: 5,
+  },
+  {
+    bundleCode: 'RELOCATION',
+    name: '迁户落户一件事',
+    summary: '跨市县迁移户口一次申请：准迁、户口簿换领与居民身份证换领联办，无需往返迁出地。',
+    itemNames: ['户口迁入（准迁）', '户口簿换领补领', '居民身份证换领'],
+    formSchema: [
+      { key: 'applicantIdNumber', label: '迁移人身份证号码', type: 'idNumber', required: true },
+      { key: 'fromAddress', label: '迁出地户籍地址', type: 'region', required: true },
+      { key: 'toAddress', label: '迁入地地址', type: 'region', required: true },
+      {
+        key: 'category',
+        label: '落户类别',
+        type: 'select',
+        required: true,
+        options: [
+          { value: 'house', label: '购房落户' },
+          { value: 'talent', label: '人才引进' },
+          { value: 'family', label: '投靠亲属' },
+          { value: 'employment', label: '就业落户' },
+        ],
+      },
+      { key: 'phone', label: '联系电话', type: 'phone', required: true },
+    ],
+    keywords: ['迁户口', '落户', '户口迁移', '搬家迁户'],
+    promisedLimitDays: 10,
+  },
+  {
+    bundleCode: 'OPEN_HOTEL',
+    name: '开办旅馆一件事',
+    summary: '开办旅馆、民宿一次提交：旅馆业特种行业许可与公章刻制备案并联办理，一次勘验。',
+    itemNames: ['旅馆业特种行业许可证核发', '公章刻制备案'],
+    formSchema: [
+      { key: 'businessName', label: '旅馆名称', type: 'text', required: true, maxLength: 60 },
+      { key: 'creditCode', label: '统一社会信用代码', type: 'text', required: true, maxLength: 18 },
+      { key: 'address', label: '经营地址', type: 'region', required: true },
+      { key: 'rooms', label: '客房数量', type: 'number', required: true, min: 1, max: 2000 },
+      { key: 'legalRepIdNumber', label: '法定代表人身份证号码', type: 'idNumber', required: true },
+      { key: 'phone', label: '联系电话', type: 'phone', required: true },
+    ],
+    keywords: ['开旅馆', '开民宿', '开酒店', '旅馆开业'],
+    promisedLimitDays: 15,
+  },
+  {
+    bundleCode: 'NEW_CAR',
+    name: '新车上牌一件事',
+    summary: '购买新车后一次申请临时行驶车号牌与机动车注册登记，号牌、行驶证邮寄到家。',
+    itemNames: ['临时行驶车号牌核发', '机动车注册登记'],
+    formSchema: [
+      { key: 'ownerIdNumber', label: '车主身份证号码', type: 'idNumber', required: true },
+      { key: 'vin', label: '车辆识别代号（VIN）', type: 'text', required: true, maxLength: 17 },
+      { key: 'invoiceNo', label: '购车发票号码', type: 'text', required: true, maxLength: 30 },
+      { key: 'phone', label: '联系电话', type: 'phone', required: true },
+    ],
+    keywords: ['买车上牌', '新车上牌', '上牌照', '买新车'],
+    promisedLimitDays: 5,
+  },
+  {
+    bundleCode: 'TRAVEL_DOCS',
+    name: '出境证件一件事',
+    summary: '一次采集、一次申请普通护照、往来港澳通行证和往来台湾通行证，证件统一寄递。',
+    itemNames: ['普通护照申领', '往来港澳通行证及签注首次申领', '往来台湾通行证及签注申领'],
+    formSchema: [
+      { key: 'applicantIdNumber', label: '申请人身份证号码', type: 'idNumber', required: true },
+      { key: 'phone', label: '联系电话', type: 'phone', required: true },
+      { key: 'postalAddress', label: '证件寄递地址', type: 'region', required: true },
+    ],
+    keywords: ['出国', '出境', '办证件出国', '出境旅游'],
+    promisedLimitDays: 7,
+  },
+];

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import {
+  BundleInputSchema,
+  DOMAINS,
+  ITEM_TYPES,
+  ServiceItemInputSchema,
+  type BundleDetail,
+  type BundleInput,
+  type BundleListResponse,
+  type DomainListResponse,
+  type DomainSummary,
+  type ItemListResponse,
+  type SearchResponse,
+  type ServiceItem,
+  type ServiceItemInput,
+} from '@onevisit/shared-types';
+import { AppError, fieldIssues, validationError } from '../../http/errors';
+import { JsonPayload } from '../../http/route';
+import type { Kv } from '../../kv';
+import type { CatalogRepo, ItemFilter } from './repo';
+import { SearchIndex } from './search';
+import { toSummary } from './summary';
+
+export interface CatalogOptions {
+  cacheTtlSeconds: number;
+  itemCodePattern: RegExp;
+}
+
+const VERSION_KEY = 'catalog:version';
+
+function payload(value: unknown): JsonPayload {
+  const json = JSON.stringify(value);
+  return new JsonPayload(json, `"${createHash('sha1').update(json).digest('base64url')}"`);
+}
+
+/**
+ * Rules of the catalogue. Reads are cached in the KV under the catalogue's current version, so
+ * one write (which bumps the version) invalidates every cached read on every BFF process at once.
+ */
+export class CatalogService {
+  private index: { version: string; built: Promise<SearchIndex> } | null = null;
+
+  constructor(
+    private readonly repo: CatalogRepo,
+    private readonly kv: Kv,
+    private readonly options: CatalogOptions,
+  ) {}
+
+  /** A fresh random-ish start value, so a lost version key can never resurrect stale entries. */
+  private async version(): Promise<string> {
+    const current = await this.kv.get(VERSION_KEY);
+    if (current) return current;
+    await this.kv.set(VERSION_KEY, String(Date.now()), { ifAbsent: true });
+    return (await this.kv.get(VERSION_KEY)) ?? '0';
+  }
+
+  private async bumpVersion(): Promise<void> {
+    await this.version();
+    await this.kv.incr(VERSION_KEY);
+  }
+
+  private async cached(key: string, produce: () => Promise<unknown>): Promise<JsonPayload> {
+    const cacheKey = `catalog:v${await this.version()}:${key}`;
+    const hit = await this.kv.get(cacheKey);
+    if (hit) {
+      const newline = hit.indexOf('\n');
+      return new JsonPayload(hit.slice(newline + 1), hit.slice(0, newline));
+    }
+    const fresh = payload(await produce());
+    await this.kv.set(cacheKey, `${fresh.etag}\n${fresh.json}`, { ttlMs: this.options.cacheTtlSeconds * 1000 });
+    return fresh;
+  }
+
+  domains(): Promise<JsonPayload> {
+    return this.cached('domains', async (): Promise<DomainListResponse> => {
+      const counts = await this.repo.countEnabledByDomain();
+      return { domains: DOMAINS.map((d) => ({ ...d, itemCount: counts.get(d.code) ?? 0 })) };
+    });
+  }
+
+  domain(code: string): Promise<JsonPayload> {
+    return this.cached(`domain:${code}`, async (): Promise<DomainSummary> => {
+      const domain = DOMAINS.find((d) => d.code === code);
+      if (!domain) throw new AppError('DOMAIN_NOT_FOUND', `no service domain ${code}`);
+      const counts = await this.repo.countEnabledByDomain();
+      return { ...domain, itemCount: counts.get(code) ?? 0 };
+    });
+  }
+
+  listItems(filter: ItemFilter, page: number, pageSize: number): Promise<JsonPayload> {
+    const key = `items:${filter.domain ?? '*'}:${filter.handlingMode ?? '*'}:${filter.onlineOnly ? 1 : 0}:${page}:${pageSize}`;
+    return this.cached(key, async (): Promise<ItemListResponse> => {
+      const { items, total } = await this.repo.listItems(filter, (page - 1) * pageSize, pageSize);
+      return { items: items.map(toSummary), page, pageSize, total };
+    });
+  }
+
+  item(itemCode: string): Promise<JsonPayload> {
+    return this.cached(`item:${itemCode}`, async (): Promise<ServiceItem> => {
+      const item = await this.repo.findItem(itemCode);
+      if (!item) throw new AppError('ITEM_NOT_FOUND', `no service item ${itemCode}`);
+      return item;
+    });
+  }
+
+  /** For other modules (applications, open API): the item or ITEM_NOT_FOUND. */
+  async requireItem(itemCode: string): Promise<ServiceItem> {
+    return JSON.parse((await this.item(itemCode)).json) as ServiceItem;
+  }
+
+  search(q: string, domain: string | undefined, page: number, pageSize: number): Promise<JsonPayload> {
+    return this.cached(`search:${domain ?? '*'}:${page}:${pageSize}:${q}`, async (): Promise<SearchResponse> => {
+      const index = await this.searchIndex();
+      const hits = index.search(q, domain);
+      const bundles = page === 1 ? index.searchBundles(q).slice(0, 3) : [];
+      return {
+        items: hits.slice((page - 1) * pageSize, page * pageSize),
+        page,
+        pageSize,
+        total: hits.length,
+        bundles: bundles.map(({ bundleCode, name, summary }) => ({ bundleCode, name, summary })),
+      };
+    });
+  }
+
+  bundles(): Promise<JsonPayload> {
+    return this.cached('bundles', async (): Promise<BundleListResponse> => {
+      const bundles = await this.repo.listBundles();
+      return { bundles: bundles.map(({ bundleCode, name, summary, promisedLimitDays }) => ({ bundleCode, name, summary, promisedLimitDays })) };
+    });
+  }
+
+  bundle(bundleCode: string): Promise<JsonPayload> {
+    return this.cached(`bundle:${bundleCode}`, async (): Promise<BundleDetail> => {
+      const bundle = await this.repo.findBundle(bundleCode);
+      if (!bundle) throw new AppError('BUNDLE_NOT_FOUND', `no life-event bundle ${bundleCode}`);
+      const items = await this.repo.findItems(bundle.itemCodes);
+      const byCode = new Map(items.map((i) => [i.itemCode, i]));
+      return { ...bundle, items: bundle.itemCodes.flatMap((c) => (byCode.has(c) ? [toSummary(byCode.get(c)!)] : [])) };
+    });
+  }
+
+  private async searchIndex(): Promise<SearchIndex> {
+    const version = await this.version();
+    if (this.index?.version !== version) {
+      const built = Promise.all([this.repo.allEnabledItems(), this.repo.listBundles()]).then(([items, bundles]) => new SearchIndex(items, bundles));
+      this.index = { version, built };
+      built.catch(() => {
+        if (this.index?.built === built) this.index = null;
+      });
+    }
+    return this.index.built;
+  }
+
+  /** Checks an item beyond its schema: the province's code format and the code's type segment. */
+  validateItem(input: ServiceItemInput): Omit<ServiceItem, 'updatedAt'> {
+    const parsed = ServiceItemInputSchema.safeParse(input);
+    if (!parsed.success) throw validationError(fieldIssues(parsed.error, 'item'));
+    const item = parsed.data;
+    if (!this.options.itemCodePattern.test(item.itemCode)) {
+      throw new AppError('ITEM_CODE_INVALID', `implementation code ${item.itemCode} does not match the configured format`);
+    }
+    if (item.itemCode.slice(0, 18) === item.department.creditCode && item.itemCode.slice(18, 20) !== ITEM_TYPES[item.itemType].digits) {
+      throw new AppError('ITEM_CODE_INVALID', `implementation code ${item.itemCode} does not carry the type digits of ${item.itemType}`);
+    }
+    if (item.promisedLimitDays > item.legalLimitDays) {
+      throw validationError([{ field: 'item.promisedLimitDays', message: 'promised limit exceeds the legal limit' }]);
+    }
+    if ((item.fee.amountFen === 0) !== (item.fee.due === 'none')) {
+      throw validationError([{ field: 'item.fee.due', message: 'a free item has due "none"; a paid item says when it is due' }]);
+    }
+    return item;
+  }
+
+  async saveItem(input: ServiceItemInput): Promise<void> {
+    await this.repo.upsertItem(this.validateItem(input));
+    await this.bumpVersion();
+  }
+
+  async saveBundle(input: BundleInput): Promise<void> {
+    const parsed = BundleInputSchema.safeParse(input);
+    if (!parsed.success) throw validationError(fieldIssues(parsed.error, 'bundle'));
+    const known = new Set((await this.repo.findItems(parsed.data.itemCodes)).map((i) => i.itemCode));
+    const missing = parsed.data.itemCodes.filter((c) => !known.has(c));
+    if (missing.length) throw new AppError('ITEM_NOT_FOUND', `bundle ${parsed.data.bundleCode} names unknown items: ${missing.join(', ')}`);
+    await this.repo.upsertBundle(parsed.data);
+    await this.bumpVersion();
+  }
+
+  /** Loads the seed catalogue into an empty database; a catalogue that has items is left alone. */
+  async seedIfEmpty(items: ServiceItemInput[], bundles: BundleInput[]): Promise<number> {
+    if ((await this.repo.countItems()) > 0) return 0;
+    for (const item of items) await this.repo.upsertItem(this.validateItem(item));
+    for (const bundle of bundles) await this.saveBundle(bundle);
+    await this.bumpVersion();
+    return items.length;
+  }
+}
