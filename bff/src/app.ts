@@ -26,8 +26,9 @@ const DOCS_HTML = `<!doctype html>
 <script src="/docs/init.js"></script></body></html>`;
 const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;
 
-function securityHeaders() {
+function responseHeaders(lifecycle: Container['lifecycle']) {
   return async (ctx: Context, next: Next) => {
+    if (lifecycle.draining) ctx.set('Connection', 'close');
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'strict-origin-when-cross-origin');
     ctx.set('X-Frame-Options', 'SAMEORIGIN');
@@ -115,7 +116,7 @@ export function createApp(container: Container): Koa {
   app.use(requestContext(container.logger));
   app.use(metricsMiddleware(container.metrics));
   app.use(errorMiddleware());
-  app.use(securityHeaders());
+  app.use(responseHeaders(container.lifecycle));
   app.use(compress({ threshold: 2048 }));
   app.use(ops.router.routes());
   app.use(opsRouter(container, openapi).routes());

@@ -23,8 +23,11 @@ export function fieldIssues(error: z.ZodError, location: string): FieldIssue[] {
 }
 
 export function validationError(issues: FieldIssue[]): AppError {
-  const fields = [...new Set(issues.map((i) => i.field))].join(', ');
-  return new AppError('VALIDATION_FAILED', `invalid ${fields}`, { issues });
+  const summary = issues
+    .slice(0, 3)
+    .map((i) => `${i.field}: ${i.message}`)
+    .join('; ');
+  return new AppError('VALIDATION_FAILED', `invalid ${summary}${issues.length > 3 ? ` (+${issues.length - 3} more)` : ''}`, { issues });
 }
 
 /** Errors raised by koa, its body parser or router (http-errors), translated to our codes. */
