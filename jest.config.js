@@ -32,7 +32,6 @@ module.exports = {
       ...common,
       displayName: 'browser',
       testMatch: ['<rootDir>/scripts/e2e/**/*.e2e.test.ts'],
-      testTimeout: 120_000,
     },
   ],
 };

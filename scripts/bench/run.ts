@@ -45,8 +45,9 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} did not come up within 30 s`);
 }
 
-async function startChild(script: string, env: Record<string, string>): Promise<{ base: string; stop(): Promise<void> }> {
+async function startChild(script: string, env: Record<string, string>): Promise<{ base: string; coldStartMs: number; stop(): Promise<void> }> {
   const port = await freePort();
+  const spawned = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
@@ -56,6 +57,7 @@ async function startChild(script: string, env: Record<string, string>): Promise<
   await waitUntilUp(`${base}/healthz`, child);
   return {
     base,
+    coldStartMs: Date.now() - spawned,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -119,8 +121,15 @@ async function main() {
   if (production) modes.push(['mysql+redis', { ...production, KV_PREFIX: 'bench:' }]);
   else console.warn('MariaDB/Redis not reachable: measuring the embedded default only');
 
+  const coldStarts: string[] = [];
   for (const [mode, env] of modes) {
-    const app = await startChild('bff/src/server.ts', { ...env, RATE_LIMIT_PER_MINUTE: '10000000', LOG_LEVEL: 'info', H5_DIR: '/nonexistent' });
+    const appEnv = { ...env, RATE_LIMIT_PER_MINUTE: '10000000', LOG_LEVEL: 'info', H5_DIR: '/nonexistent' };
+    // First start migrates and seeds an empty database; the second is a plain restart.
+    const first = await startChild('bff/src/server.ts', appEnv);
+    await first.stop();
+    const app = await startChild('bff/src/server.ts', appEnv);
+    coldStarts.push(`| ${mode} | ${first.coldStartMs} | ${app.coldStartMs} |`);
+    console.log(`${mode}: cold start ${first.coldStartMs} ms (empty database), ${app.coldStartMs} ms (restart)`);
     const list = (await (await fetch(`${app.base}/api/v1/catalog/items?pageSize=20`)).json()) as { items: { itemCode: string }[] };
     rows.push(await measure(mode, 'item detail (20 items)', app.base, list.items.map((i) => `/api/v1/catalog/items/${i.itemCode}`)));
     rows.push(await measure(mode, 'search (10 queries)', app.base, SEARCHES.map((q) => `/api/v1/catalog/search?q=${encodeURIComponent(q)}`)));
@@ -138,6 +147,12 @@ info to /dev/null, rate limiter active (limit raised so it counts but never refu
 Last run: ${new Date().toISOString()} on ${os.cpus().length} × ${cpu}, Node ${process.version}.
 
 ${table(rows, baseline.rps)}
+
+Cold start of the BFF, from spawning \`node --import tsx bff/src/server.ts\` to the first \`/healthz\` answer:
+
+| storage | empty database (migrate + seed) ms | restart ms |
+|---|---:|---:|
+${coldStarts.join('\n')}
 
 Reading the numbers: item detail and search are answered from the KV cache (one version read and one cache read per
 request); on MariaDB + Redis each of those is a Redis round-trip, on the embedded default an in-process map lookup.

@@ -1,79 +1,27 @@
 import { z } from 'zod';
+import {
+  DELIVERY_OPTION_NAMES,
+  DOMAINS,
+  FEE_DUE_NAMES,
+  HANDLING_CLASS_NAMES,
+  HANDLING_MODE_NAMES,
+  IDENTITY_LEVEL_NAMES,
+  ITEM_TYPES,
+  keysOf,
+  MATERIAL_FORM_NAMES,
+  SEARCH_MAX_LENGTH,
+  type DomainCode,
+} from './labels';
 import { pageOf, PagingQuerySchema } from './paging';
 
-/** The ten police service domains (警种/业务领域) of the catalogue. Codes are stable identifiers. */
-export const DOMAINS = [
-  { code: 'household', name: '户政', description: '户口、身份证、居住证等户籍业务' },
-  { code: 'exit_entry', name: '出入境', description: '护照、港澳台通行证及签注' },
-  { code: 'traffic', name: '交管', description: '驾驶证、机动车、交通违法与事故' },
-  { code: 'public_order', name: '治安', description: '特种行业、公章、枪支、大型活动等治安管理' },
-  { code: 'anti_drug', name: '禁毒', description: '易制毒化学品、戒毒与禁毒服务' },
-  { code: 'cyber', name: '网安', description: '互联网安全、联网备案与网络犯罪举报' },
-  { code: 'detention', name: '监管', description: '看守所、拘留所会见与财物等监管场所服务' },
-  { code: 'legal', name: '法制', description: '行政复议、证明开具与执法公开' },
-  { code: 'petition', name: '信访', description: '公安信访事项的提交、查询与评价' },
-  { code: 'general', name: '综合', description: '移车、报警求助、证明材料等综合服务' },
-] as const;
-export type DomainCode = (typeof DOMAINS)[number]['code'];
 export const DomainCodeSchema = z.enum(DOMAINS.map((d) => d.code) as [DomainCode, ...DomainCode[]]);
-
-/**
- * Item types of the national government-service catalogue (政务服务事项基本目录); the two digits
- * are the type segment of the item's basic code and must match the item's implementation code.
- */
-export const ITEM_TYPES = {
-  licensing: { digits: '01', name: '行政许可' },
-  penalty: { digits: '02', name: '行政处罚' },
-  enforcement: { digits: '03', name: '行政强制' },
-  levy: { digits: '04', name: '行政征收' },
-  benefit: { digits: '05', name: '行政给付' },
-  inspection: { digits: '06', name: '行政检查' },
-  confirmation: { digits: '07', name: '行政确认' },
-  reward: { digits: '08', name: '行政奖励' },
-  ruling: { digits: '09', name: '行政裁决' },
-  other_power: { digits: '10', name: '其他行政权力' },
-  public_service: { digits: '20', name: '公共服务' },
-} as const;
-export type ItemType = keyof typeof ITEM_TYPES;
-export const ItemTypeSchema = z.enum(Object.keys(ITEM_TYPES) as [ItemType, ...ItemType[]]);
-
-/** 全程网办 fully online / 预约办理 by appointment / 最多跑一次 at most one visit. */
-export const HandlingModeSchema = z.enum(['online', 'appointment', 'one_visit']);
-export type HandlingMode = z.infer<typeof HandlingModeSchema>;
-export const HANDLING_MODE_NAMES: Record<HandlingMode, string> = {
-  online: '全程网办',
-  appointment: '预约办理',
-  one_visit: '最多跑一次',
-};
-
-/** 立即办 immediate / 限时办 time-limited / 紧急办 urgent. */
-export const HandlingClassSchema = z.enum(['immediate', 'time_limited', 'urgent']);
-export type HandlingClass = z.infer<typeof HandlingClassSchema>;
-export const HANDLING_CLASS_NAMES: Record<HandlingClass, string> = {
-  immediate: '立即办',
-  time_limited: '限时办',
-  urgent: '紧急办',
-};
-
-export const DeliveryOptionSchema = z.enum(['window_pickup', 'postal', 'electronic']);
-export type DeliveryOption = z.infer<typeof DeliveryOptionSchema>;
-export const DELIVERY_OPTION_NAMES: Record<DeliveryOption, string> = {
-  window_pickup: '窗口领取',
-  postal: '邮政寄递',
-  electronic: '电子证照/电子文书',
-};
-
-/** When the fee is due: on submission, after approval, or never (free items). */
-export const FeeDueSchema = z.enum(['none', 'on_submission', 'after_approval']);
-export type FeeDue = z.infer<typeof FeeDueSchema>;
-
-/** Identity assurance an item needs: L1 logged in, L2 real-name, L3 real-person (face). */
-export const IdentityLevelSchema = z.enum(['L1', 'L2', 'L3']);
-export type IdentityLevel = z.infer<typeof IdentityLevelSchema>;
-
-/** 原件 / 复印件 / 原件和复印件 / 电子材料. */
-export const MaterialFormSchema = z.enum(['original', 'copy', 'original_and_copy', 'electronic']);
-export type MaterialForm = z.infer<typeof MaterialFormSchema>;
+export const ItemTypeSchema = z.enum(keysOf(ITEM_TYPES));
+export const HandlingModeSchema = z.enum(keysOf(HANDLING_MODE_NAMES));
+export const HandlingClassSchema = z.enum(keysOf(HANDLING_CLASS_NAMES));
+export const DeliveryOptionSchema = z.enum(keysOf(DELIVERY_OPTION_NAMES));
+export const FeeDueSchema = z.enum(keysOf(FEE_DUE_NAMES));
+export const IdentityLevelSchema = z.enum(keysOf(IDENTITY_LEVEL_NAMES));
+export const MaterialFormSchema = z.enum(keysOf(MATERIAL_FORM_NAMES));
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -250,7 +198,6 @@ export type ItemListQuery = z.input<typeof ItemListQuerySchema>;
 export const ItemListResponseSchema = pageOf(ItemSummarySchema);
 export type ItemListResponse = z.infer<typeof ItemListResponseSchema>;
 
-export const SEARCH_MAX_LENGTH = 40;
 export const SearchQuerySchema = PagingQuerySchema.extend({
   q: z.string().trim().min(1).max(SEARCH_MAX_LENGTH),
   domain: DomainCodeSchema.optional(),

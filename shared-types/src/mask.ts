@@ -12,10 +12,13 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
 }
 
-const ID_NUMBER_IN_TEXT = /(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g;
-const MOBILE_IN_TEXT = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
+// No lookbehind: it is a syntax error on iOS before 16.4, where the mini-program may run this.
+const ID_NUMBER_IN_TEXT = /(^|[^0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])/g;
+const MOBILE_IN_TEXT = /(^|\D)(1[3-9]\d{9})(?!\d)/g;
 
 /** Masks every resident ID number and mobile number found in free text (log lines, notes). */
 export function maskPersonalDataInText(text: string): string {
-  return text.replace(ID_NUMBER_IN_TEXT, maskIdNumber).replace(MOBILE_IN_TEXT, maskPhone);
+  return text
+    .replace(ID_NUMBER_IN_TEXT, (_m, before: string, id: string) => before + maskIdNumber(id))
+    .replace(MOBILE_IN_TEXT, (_m, before: string, phone: string) => before + maskPhone(phone));
 }

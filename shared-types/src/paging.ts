@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { MAX_PAGE_SIZE } from './labels';
 
-export const MAX_PAGE_SIZE = 50;
 
 /** Paging parameters shared by every list endpoint: 1-based page, bounded size. */
 export const PagingQuerySchema = z.object({

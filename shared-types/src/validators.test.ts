@@ -41,3 +41,11 @@ describe('masking', () => {
       .toBe('citizen 430***********123X called from 138****5678 about case 2024112800001234567890');
   });
 });
+
+describe('masking at the edges of text', () => {
+  it('masks numbers at the start, the end and side by side, without lookbehind', () => {
+    expect(maskPersonalDataInText('13812345678,13912345678')).toBe('138****5678,139****5678');
+    expect(maskPersonalDataInText('43010219900101123X')).toBe('430***********123X');
+    expect(maskPersonalDataInText('x43010219900101123X')).toBe('x43010219900101123X');
+  });
+});

@@ -109,7 +109,9 @@ export class CatalogService {
   }
 
   search(q: string, domain: string | undefined, page: number, pageSize: number): Promise<JsonPayload> {
-    return this.cached(`search:${domain ?? '*'}:${page}:${pageSize}:${q}`, async (): Promise<SearchResponse> => {
+    // Hashed: free text from citizens (possibly personal data) does not belong in key names.
+    const queryKey = createHash('sha1').update(q).digest('base64url');
+    return this.cached(`search:${domain ?? '*'}:${page}:${pageSize}:${queryKey}`, async (): Promise<SearchResponse> => {
       const index = await this.searchIndex();
       const hits = index.search(q, domain);
       const bundles = page === 1 ? index.searchBundles(q).slice(0, 3) : [];

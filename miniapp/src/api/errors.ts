@@ -1,0 +1,175 @@
+import type { ErrorBody, ErrorCode } from '@onevisit/shared-types/client';
+
+/**
+ * The BFF answered, with a non-2xx status. Carries the platform's error body: branch on `code`,
+ * show `message`, quote `requestId` to the call centre.
+ */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly requestId: string;
+  readonly details: unknown;
+
+  constructor(status: number, body: ErrorBody) {
+    super(body.message);
+    Object.setPrototypeOf(this, ApiError.prototype);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body.code;
+    this.requestId = body.requestId;
+    this.details = body.details;
+  }
+
+  get body(): ErrorBody {
+    return { code: this.code, message: this.message, requestId: this.requestId, ...(this.details === undefined ? {} : { details: this.details }) };
+  }
+}
+
+/** The BFF was not reached, or did not answer in time. Nothing is known about the server side. */
+export class NetworkError extends Error {
+  readonly kind: 'timeout' | 'network';
+
+  constructor(kind: 'timeout' | 'network', message: string) {
+    super(message);
+    Object.setPrototypeOf(this, NetworkError.prototype);
+    this.name = 'NetworkError';
+    this.kind = kind;
+  }
+}
+
+export function isApiError(err: unknown): err is ApiError {
+  return err instanceof ApiError;
+}
+
+export function isNetworkError(err: unknown): err is NetworkError {
+  return err instanceof NetworkError;
+}
+
+type Headers = Record<string, unknown> | undefined | null;
+
+/** Header look-up ignoring case: WeChat keeps the server's spelling, H5 and Alipay lower-case it. */
+export function headerValue(headers: Headers, name: string): string | undefined {
+  if (!headers) return undefined;
+  const wanted = name.toLowerCase();
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() !== wanted) continue;
+    const value = headers[key];
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+  }
+  return undefined;
+}
+
+export function isErrorBody(data: unknown): data is ErrorBody {
+  if (!data || typeof data !== 'object') return false;
+  const d = data as Record<string, unknown>;
+  return typeof d.code === 'string' && d.code.length > 0 && typeof d.message === 'string';
+}
+
+/** The code to report when a non-2xx answer has no platform error body (a proxy's HTML page, an empty 502). */
+export function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'ROUTE_NOT_FOUND';
+    case 405:
+      return 'METHOD_NOT_ALLOWED';
+    case 409:
+      return 'CONFLICT';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429:
+      return 'RATE_LIMITED';
+    case 502:
+    case 503:
+    case 504:
+      return 'SERVICE_UNAVAILABLE';
+    default:
+      return status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED';
+  }
+}
+
+/** A non-2xx answer → ApiError, keeping the server's body when it is the platform's error shape. */
+export function toApiError(status: number, data: unknown, headers?: Headers): ApiError {
+  const headerRequestId = headerValue(headers, 'x-request-id') ?? '';
+  if (isErrorBody(data)) {
+    return new ApiError(status, {
+      code: data.code,
+      message: data.message,
+      requestId: typeof data.requestId === 'string' && data.requestId ? data.requestId : headerRequestId,
+      ...(data.details === undefined ? {} : { details: data.details }),
+    });
+  }
+  return new ApiError(status, { code: codeForStatus(status), message: `HTTP ${status}`, requestId: headerRequestId });
+}
+
+/** What a rejected `Taro.request` means, across the three platforms. */
+export type Failure =
+  | { kind: 'http'; status: number; data: unknown; headers: Headers }
+  | { kind: 'timeout'; message: string }
+  | { kind: 'network'; message: string };
+
+/**
+ * - WeChat: `{ errMsg: 'request:fail timeout' }` / `'request:fail …'`.
+ * - Alipay: `{ error: 13 }` is a timeout; `{ error: 19, status, data, headers }` is an HTTP error
+ *   status (Alipay rejects non-2xx answers instead of resolving them).
+ * - H5 (fetch): our timeout aborts the fetch (`AbortError`); a `TypeError` is a network failure.
+ */
+export function classifyFailure(err: unknown): Failure {
+  const e = (err && typeof err === 'object' ? err : {}) as Record<string, unknown>;
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  if (status !== undefined && status >= 300) {
+    return { kind: 'http', status, data: e.data, headers: (e.headers ?? e.header) as Headers };
+  }
+  const message = [e.errMsg, e.errorMessage, e.message].find((m): m is string => typeof m === 'string' && m.length > 0) ?? String(err);
+  const timedOut = e.error === 13 || e.name === 'AbortError' || /timeout|timed out|超时|abort/i.test(message);
+  return timedOut ? { kind: 'timeout', message } : { kind: 'network', message };
+}
+
+/** The rejection of a `Taro.request` → the error `request()` throws. */
+export function failureToError(err: unknown): ApiError | NetworkError {
+  const f = classifyFailure(err);
+  if (f.kind === 'http') return toApiError(f.status, f.data, f.headers);
+  return new NetworkError(f.kind, f.message);
+}
+
+const FRIENDLY: Partial<Record<ErrorCode, string>> = {
+  DOMAIN_NOT_FOUND: '未找到该业务领域',
+  ITEM_NOT_FOUND: '未找到该事项，可能已调整或下线',
+  BUNDLE_NOT_FOUND: '未找到该“一件事”主题',
+  VALIDATION_FAILED: '请求参数有误',
+  ROUTE_NOT_FOUND: '服务暂不可用（接口不存在）',
+  RATE_LIMITED: '访问太频繁，请稍后再试',
+  SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后再试',
+  INTERNAL_ERROR: '服务出现异常，请稍后再试',
+  UNAUTHENTICATED: '请先登录',
+  FORBIDDEN: '没有权限访问',
+};
+
+export interface ErrorView {
+  /** One line for the citizen. */
+  title: string;
+  /** Details for support: the server's message, code and request id. */
+  detail?: string;
+}
+
+/** How an error is shown on a page: a Chinese title plus the server's message and request id. */
+export function describeError(err: unknown): ErrorView {
+  if (isApiError(err)) {
+    const title = FRIENDLY[err.code] ?? (err.status >= 500 ? '服务出现异常，请稍后再试' : '请求未能完成');
+    const parts = [err.message, err.code];
+    if (err.requestId) parts.push(`请求编号 ${err.requestId}`);
+    return { title, detail: parts.join(' · ') };
+  }
+  if (isNetworkError(err)) {
+    return err.kind === 'timeout'
+      ? { title: '网络超时，请稍后重试', detail: err.message }
+      : { title: '网络连接失败，请检查网络后重试', detail: err.message };
+  }
+  return { title: '出错了，请稍后重试', detail: err instanceof Error ? err.message : undefined };
+}

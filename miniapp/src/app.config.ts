@@ -1,0 +1,50 @@
+/**
+ * Main package: the catalogue a citizen browses before logging in (home, domain list, search,
+ * item guide, bundle) and the "我的" tab. It must stay well under WeChat's 2 MB main-package
+ * limit (our build fails above 1 MB, see scripts/build-miniapp.mjs).
+ *
+ * Later capabilities are subpackages under `src/packages/<capability>/`, each with its own pages,
+ * e.g. `{ root: 'packages/apply', pages: ['pages/form/index'] }`; add them to `subPackages`
+ * below (and, if a main-package page opens one, to `preloadRule`). Modules only a subpackage uses
+ * are kept out of the main package by `mini.optimizeMainPackage`.
+ */
+const subPackages: { root: string; pages: string[] }[] = []
+
+export default defineAppConfig({
+  pages: [
+    'pages/index/index',
+    'pages/catalog/index',
+    'pages/search/index',
+    'pages/item/index',
+    'pages/bundle/index',
+    'pages/me/index',
+  ],
+  ...(subPackages.length ? { subPackages } : {}),
+  window: {
+    backgroundTextStyle: 'light',
+    backgroundColor: '#f5f7fa',
+    navigationBarBackgroundColor: '#1677ff',
+    navigationBarTitleText: process.env.TARO_APP_TITLE ?? 'OneVisit 公安一网通办',
+    navigationBarTextStyle: 'white',
+  },
+  tabBar: {
+    color: '#8a8f99',
+    selectedColor: '#1677ff',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    list: [
+      {
+        pagePath: 'pages/index/index',
+        text: '首页',
+        iconPath: 'assets/tabbar/home.png',
+        selectedIconPath: 'assets/tabbar/home-active.png',
+      },
+      {
+        pagePath: 'pages/me/index',
+        text: '我的',
+        iconPath: 'assets/tabbar/me.png',
+        selectedIconPath: 'assets/tabbar/me-active.png',
+      },
+    ],
+  },
+})

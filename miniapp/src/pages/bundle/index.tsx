@@ -1,0 +1,53 @@
+import { useEffect } from 'react';
+import Taro, { useRouter } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { catalog } from '../../api';
+import { ItemCard } from '../../components/ItemCard';
+import { Section } from '../../components/Section';
+import { EmptyView, ErrorView, LoadingView } from '../../components/StateView';
+import { useRequest } from '../../hooks/useRequest';
+import { routeParam, workingDaysLabel } from '../../utils/format';
+import './index.scss';
+
+export default function BundlePage() {
+  const code = routeParam(useRouter().params.code);
+  const bundle = useRequest(() => catalog.bundle(code), [code], !!code);
+
+  useEffect(() => {
+    if (bundle.data) void Taro.setNavigationBarTitle({ title: bundle.data.name });
+  }, [bundle.data]);
+
+  if (!code) return <EmptyView title='缺少主题编码' />;
+  if (bundle.loading && !bundle.data) return <LoadingView rows={3} blocks={3} />;
+  if (bundle.error) {
+    return (
+      <View className='ov-page'>
+        <ErrorView error={bundle.error} onRetry={bundle.reload} />
+      </View>
+    );
+  }
+  const b = bundle.data;
+  if (!b) return <EmptyView title='暂无该主题的信息' />;
+
+  return (
+    <View className='ov-page ov-bundle'>
+      <View className='ov-hero ov-bundle-head'>
+        <Text className='ov-hero-title ov-bundle-name'>{b.name}</Text>
+        <Text className='ov-hero-subtitle ov-bundle-summary'>{b.summary}</Text>
+        <View className='ov-bundle-facts'>
+          <View className='ov-bundle-fact'>
+            <Text className='ov-bundle-fact-value'>{b.items.length}</Text>
+            <Text className='ov-bundle-fact-label'>个事项一次办</Text>
+          </View>
+          <View className='ov-bundle-fact'>
+            <Text className='ov-bundle-fact-value'>{workingDaysLabel(b.promisedLimitDays)}</Text>
+            <Text className='ov-bundle-fact-label'>承诺办结时限</Text>
+          </View>
+        </View>
+      </View>
+      <Section title='包含事项' className='ov-bundle-items'>
+        {b.items.length ? b.items.map((item) => <ItemCard key={item.itemCode} item={item} showDomain />) : <EmptyView title='暂无包含的事项' />}
+      </Section>
+    </View>
+  );
+}

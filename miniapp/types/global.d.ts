@@ -1,0 +1,27 @@
+/// <reference types="@tarojs/taro" />
+
+declare module '*.png';
+declare module '*.gif';
+declare module '*.jpg';
+declare module '*.jpeg';
+declare module '*.svg';
+declare module '*.css';
+declare module '*.scss';
+
+/** Base URL of the BFF, without `/api/v1` (`''` on H5: same origin). Set by config/index.ts. */
+declare const API_BASE: string;
+/** Product name shown in the header; a deployment sets it with TARO_APP_TITLE. */
+declare const APP_TITLE: string;
+
+declare namespace NodeJS {
+  interface ProcessEnv {
+    NODE_ENV: 'development' | 'production' | 'test';
+    /** The platform being built. OneVisit builds weapp, alipay and h5. */
+    TARO_ENV: 'weapp' | 'alipay' | 'h5';
+    /** The mini-program's AppID (falls back to project.config.json). */
+    TARO_APP_ID?: string;
+    /** Absolute BFF base for the mini-programs, e.g. https://api.example.gov.cn */
+    TARO_APP_API_BASE?: string;
+    TARO_APP_TITLE?: string;
+  }
+}

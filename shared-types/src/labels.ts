@@ -1,0 +1,95 @@
+/**
+ * Enum values and their display names, with no dependency: the mini-program and the console
+ * import them through `@onevisit/shared-types/client` without bundling zod. The zod schemas in
+ * catalog.ts are built from these arrays, so there is one list per enum.
+ */
+
+/** The ten police service domains (警种/业务领域) of the catalogue. Codes are stable identifiers. */
+export const DOMAINS = [
+  { code: 'household', name: '户政', description: '户口、身份证、居住证等户籍业务' },
+  { code: 'exit_entry', name: '出入境', description: '护照、港澳台通行证及签注' },
+  { code: 'traffic', name: '交管', description: '驾驶证、机动车、交通违法与事故' },
+  { code: 'public_order', name: '治安', description: '特种行业、公章、枪支、大型活动等治安管理' },
+  { code: 'anti_drug', name: '禁毒', description: '易制毒化学品、戒毒与禁毒服务' },
+  { code: 'cyber', name: '网安', description: '互联网安全、联网备案与网络犯罪举报' },
+  { code: 'detention', name: '监管', description: '看守所、拘留所会见与财物等监管场所服务' },
+  { code: 'legal', name: '法制', description: '行政复议、证明开具与执法公开' },
+  { code: 'petition', name: '信访', description: '公安信访事项的提交、查询与评价' },
+  { code: 'general', name: '综合', description: '移车、报警求助、证明材料等综合服务' },
+] as const;
+export type DomainCode = (typeof DOMAINS)[number]['code'];
+
+/**
+ * Item types of the national government-service catalogue (政务服务事项基本目录); the two digits
+ * are the type segment of the item's basic code and must match the item's implementation code.
+ */
+export const ITEM_TYPES = {
+  licensing: { digits: '01', name: '行政许可' },
+  penalty: { digits: '02', name: '行政处罚' },
+  enforcement: { digits: '03', name: '行政强制' },
+  levy: { digits: '04', name: '行政征收' },
+  benefit: { digits: '05', name: '行政给付' },
+  inspection: { digits: '06', name: '行政检查' },
+  confirmation: { digits: '07', name: '行政确认' },
+  reward: { digits: '08', name: '行政奖励' },
+  ruling: { digits: '09', name: '行政裁决' },
+  other_power: { digits: '10', name: '其他行政权力' },
+  public_service: { digits: '20', name: '公共服务' },
+} as const;
+export type ItemType = keyof typeof ITEM_TYPES;
+
+/** 全程网办 fully online / 预约办理 by appointment / 最多跑一次 at most one visit. */
+export const HANDLING_MODE_NAMES = {
+  online: '全程网办',
+  appointment: '预约办理',
+  one_visit: '最多跑一次',
+} as const;
+export type HandlingMode = keyof typeof HANDLING_MODE_NAMES;
+
+/** 立即办 immediate / 限时办 time-limited / 紧急办 urgent. */
+export const HANDLING_CLASS_NAMES = {
+  immediate: '立即办',
+  time_limited: '限时办',
+  urgent: '紧急办',
+} as const;
+export type HandlingClass = keyof typeof HANDLING_CLASS_NAMES;
+
+export const DELIVERY_OPTION_NAMES = {
+  window_pickup: '窗口领取',
+  postal: '邮政寄递',
+  electronic: '电子证照/电子文书',
+} as const;
+export type DeliveryOption = keyof typeof DELIVERY_OPTION_NAMES;
+
+/** When the fee is due: never (free items), on submission, or after approval. */
+export const FEE_DUE_NAMES = {
+  none: '无需缴费',
+  on_submission: '提交申请时缴费',
+  after_approval: '审批通过后缴费',
+} as const;
+export type FeeDue = keyof typeof FEE_DUE_NAMES;
+
+/** Identity assurance an item needs: L1 logged in, L2 real-name, L3 real-person (face). */
+export const IDENTITY_LEVEL_NAMES = {
+  L1: '登录即可办理',
+  L2: '需实名认证',
+  L3: '需实人认证（刷脸）',
+} as const;
+export type IdentityLevel = keyof typeof IDENTITY_LEVEL_NAMES;
+
+/** 原件 / 复印件 / 原件和复印件 / 电子材料. */
+export const MATERIAL_FORM_NAMES = {
+  original: '原件',
+  copy: '复印件',
+  original_and_copy: '原件和复印件',
+  electronic: '电子材料',
+} as const;
+export type MaterialForm = keyof typeof MATERIAL_FORM_NAMES;
+
+export const SEARCH_MAX_LENGTH = 40;
+export const MAX_PAGE_SIZE = 50;
+
+/** The values of a name table, as the non-empty tuple z.enum wants. */
+export function keysOf<T extends Record<string, unknown>>(table: T): [keyof T & string, ...(keyof T & string)[]] {
+  return Object.keys(table) as [keyof T & string, ...(keyof T & string)[]];
+}
