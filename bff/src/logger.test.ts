@@ -26,6 +26,14 @@ describe('logger redaction', () => {
     expect(out).toContain('[REDACTED]');
   });
 
+  it('masks personal data in error messages and redacts secret keys at any depth', () => {
+    const { lines, logger } = capture();
+    logger.error({ err: new Error('lookup failed for 43010219900101123X'), deep: { a: { Password: 'hunter2' } } }, 'boom');
+    const out = lines.join('');
+    expect(out).not.toMatch(/43010219900101123X|hunter2/);
+    expect(JSON.parse(out).err.message).toBe('lookup failed for 430***********123X');
+  });
+
   it('stamps child loggers with the request id', () => {
     const { lines, logger } = capture();
     logger.child({ reqId: 'req-123456' }).info('hello');

@@ -15,13 +15,15 @@ export function requestContext(logger: Logger) {
     const requestId = INCOMING_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
-    ctx.log = logger.child({ reqId: requestId });
+    // The child logger is made only when a request logs something besides its access line.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx, 'log', { get: () => (child ??= logger.child({ reqId: requestId })), configurable: true });
     const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      ctx.log.info({ method: ctx.method, url: ctx.originalUrl, status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip }, 'request');
+      logger.info({ reqId: requestId, method: ctx.method, url: ctx.originalUrl, status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip }, 'request');
     }
   };
 }

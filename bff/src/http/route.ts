@@ -37,6 +37,7 @@ export interface RouteDef<P extends AnyObject | undefined, Q extends AnyObject |
   handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B> }, ctx: Context) => Promise<z.input<R> | JsonPayload>;
 }
 
+/** A route of any schemas, for collections; `any` because handler parameters are contravariant. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRouteDef = RouteDef<any, any, any, z.ZodType>;
 

@@ -15,8 +15,9 @@ import {
   type ServiceItemInput,
 } from '@onevisit/shared-types';
 import { AppError, fieldIssues, validationError } from '../../http/errors';
-import { JsonPayload } from '../../http/route';
+import type { JsonPayload } from '../../http/route';
 import type { Kv } from '../../kv';
+import { VersionedCache } from '../../kv/versionedCache';
 import type { CatalogRepo, ItemFilter } from './repo';
 import { SearchIndex } from './search';
 import { toSummary } from './summary';
@@ -24,51 +25,33 @@ import { toSummary } from './summary';
 export interface CatalogOptions {
   cacheTtlSeconds: number;
   itemCodePattern: RegExp;
-}
-
-const VERSION_KEY = 'catalog:version';
-
-function payload(value: unknown): JsonPayload {
-  const json = JSON.stringify(value);
-  return new JsonPayload(json, `"${createHash('sha1').update(json).digest('base64url')}"`);
+  /** How stale (ms) another process's catalogue write may look here; default 1000. */
+  versionTrustMs?: number;
 }
 
 /**
- * Rules of the catalogue. Reads are cached in the KV under the catalogue's current version, so
- * one write (which bumps the version) invalidates every cached read on every BFF process at once.
+ * Rules of the catalogue. Reads go through a versioned cache (process memory, then the KV); a
+ * write bumps the version, which invalidates every cached read on every BFF process.
  */
 export class CatalogService {
   private index: { version: string; built: Promise<SearchIndex> } | null = null;
+  private readonly cache: VersionedCache;
 
   constructor(
     private readonly repo: CatalogRepo,
-    private readonly kv: Kv,
+    kv: Kv,
     private readonly options: CatalogOptions,
-  ) {}
-
-  /** A fresh random-ish start value, so a lost version key can never resurrect stale entries. */
-  private async version(): Promise<string> {
-    const current = await this.kv.get(VERSION_KEY);
-    if (current) return current;
-    await this.kv.set(VERSION_KEY, String(Date.now()), { ifAbsent: true });
-    return (await this.kv.get(VERSION_KEY)) ?? '0';
+  ) {
+    this.cache = new VersionedCache(kv, {
+      name: 'catalog',
+      ttlSeconds: options.cacheTtlSeconds,
+      versionTrustMs: options.versionTrustMs ?? 1000,
+      localEntries: 2000,
+    });
   }
 
-  private async bumpVersion(): Promise<void> {
-    await this.version();
-    await this.kv.incr(VERSION_KEY);
-  }
-
-  private async cached(key: string, produce: () => Promise<unknown>): Promise<JsonPayload> {
-    const cacheKey = `catalog:v${await this.version()}:${key}`;
-    const hit = await this.kv.get(cacheKey);
-    if (hit) {
-      const newline = hit.indexOf('\n');
-      return new JsonPayload(hit.slice(newline + 1), hit.slice(0, newline));
-    }
-    const fresh = payload(await produce());
-    await this.kv.set(cacheKey, `${fresh.etag}\n${fresh.json}`, { ttlMs: this.options.cacheTtlSeconds * 1000 });
-    return fresh;
+  private cached(key: string, produce: () => Promise<unknown>): Promise<JsonPayload> {
+    return this.cache.get(key, produce);
   }
 
   domains(): Promise<JsonPayload> {
@@ -143,7 +126,7 @@ export class CatalogService {
   }
 
   private async searchIndex(): Promise<SearchIndex> {
-    const version = await this.version();
+    const version = await this.cache.version();
     if (this.index?.version !== version) {
       const built = Promise.all([this.repo.allEnabledItems(), this.repo.listBundles()]).then(([items, bundles]) => new SearchIndex(items, bundles));
       this.index = { version, built };
@@ -176,7 +159,7 @@ export class CatalogService {
 
   async saveItem(input: ServiceItemInput): Promise<void> {
     await this.repo.upsertItem(this.validateItem(input));
-    await this.bumpVersion();
+    await this.cache.bump();
   }
 
   async saveBundle(input: BundleInput): Promise<void> {
@@ -186,7 +169,7 @@ export class CatalogService {
     const missing = parsed.data.itemCodes.filter((c) => !known.has(c));
     if (missing.length) throw new AppError('ITEM_NOT_FOUND', `bundle ${parsed.data.bundleCode} names unknown items: ${missing.join(', ')}`);
     await this.repo.upsertBundle(parsed.data);
-    await this.bumpVersion();
+    await this.cache.bump();
   }
 
   /** Loads the seed catalogue into an empty database; a catalogue that has items is left alone. */
@@ -194,7 +177,7 @@ export class CatalogService {
     if ((await this.repo.countItems()) > 0) return 0;
     for (const item of items) await this.repo.upsertItem(this.validateItem(item));
     for (const bundle of bundles) await this.saveBundle(bundle);
-    await this.bumpVersion();
+    await this.cache.bump();
     return items.length;
   }
 }
