@@ -2,9 +2,10 @@
 // simulators), or on MySQL/MariaDB + Redis when MYSQL_URL / REDIS_URL are set.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ensureH5Build, root } from './lib/h5.mjs';
+import { ensureBuilt, root } from './lib/builds.mjs';
 
-ensureH5Build();
+ensureBuilt('h5');
+ensureBuilt('console');
 const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bff/src/server.ts')], {
   stdio: 'inherit',
   cwd: root,

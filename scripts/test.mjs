@@ -5,9 +5,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureH5Build, root } from './lib/h5.mjs';
+import { ensureBuilt, root } from './lib/builds.mjs';
 
-ensureH5Build();
+ensureBuilt('h5');
+ensureBuilt('console');
 const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'onevisit-jest-')), 'report.json');
 const started = Date.now();
 const result = spawnSync(

@@ -7,16 +7,18 @@ import compress from 'koa-compress';
 import serveStatic from 'koa-static';
 import send from 'koa-send';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
-import { API_PREFIX } from '@onevisit/shared-types';
+import { API_PREFIX, CONSOLE_API_PREFIX } from '@onevisit/shared-types';
 import type { Container } from './container';
-import { errorMiddleware } from './http/errors';
+import { AppError, errorMiddleware } from './http/errors';
 import { metricsMiddleware } from './http/metrics';
 import { buildOpenApi } from './http/openapi';
 import { rateLimitByIp } from './http/rateLimit';
 import { requestContext } from './http/requestContext';
 import { ApiRouter } from './http/route';
 import { catalogRoutes } from './modules/catalog/routes';
+import { consoleRoutes } from './modules/console/routes';
 import { healthRoutes } from './modules/health/routes';
+import { citizenAuthenticator, identityRoutes } from './modules/identity/routes';
 
 const DOCS_HTML = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>OneVisit API</title>
@@ -84,13 +86,54 @@ function h5(dir: string): Koa.Middleware {
   });
 }
 
+/**
+ * The console's built pages at `/console` (a single-page app: unknown paths get index.html).
+ * `/console/api` never reaches here: its router answers first, unknown API paths 404 there.
+ */
+function consolePages(dir: string): Koa.Middleware {
+  const index = path.join(dir, 'index.html');
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' || !(ctx.path === '/console' || ctx.path.startsWith('/console/')) || ctx.path.startsWith(`${CONSOLE_API_PREFIX}/`)) return next();
+    if (!fs.existsSync(index)) {
+      ctx.status = 503;
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = 'The console is not built yet: run `npm run build:console` (npm start does it for you).';
+      return;
+    }
+    const file = ctx.path.replace(/^\/console\/?/, '');
+    if (file && /^[\w./-]+$/.test(file) && !file.includes('..') && fs.existsSync(path.join(dir, file)) && fs.statSync(path.join(dir, file)).isFile()) {
+      await send(ctx, file, { root: dir, maxage: file.startsWith('assets/') ? 31_536_000_000 : 0, immutable: file.startsWith('assets/') });
+      return;
+    }
+    ctx.set('Cache-Control', 'no-cache');
+    await send(ctx, 'index.html', { root: dir });
+  };
+}
+
 /** Builds the Koa app from the container. No I/O happens here. */
 export function createApp(container: Container): Koa {
   const { config } = container;
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
 
-  const api = new ApiRouter(API_PREFIX, { validateResponses: config.validateResponses }).add(...catalogRoutes(container.catalog));
+  const api = new ApiRouter(API_PREFIX, {
+    validateResponses: config.validateResponses,
+    authenticators: { citizen: citizenAuthenticator(container.identity) },
+  }).add(...catalogRoutes(container.catalog), ...identityRoutes(container.identity));
+  const consoleApi = new ApiRouter(CONSOLE_API_PREFIX, {
+    validateResponses: config.validateResponses,
+    authenticators: { staff: container.staff.authenticator() },
+  }).add(
+    ...consoleRoutes({
+      staff: container.staff,
+      identity: container.identity,
+      audit: container.audit,
+      loginLimiters: {
+        byIpAndUser: container.kv.rateLimiter({ name: 'console-login-user', points: 10, durationSeconds: 900 }),
+        byIp: container.kv.rateLimiter({ name: 'console-login-ip', points: 50, durationSeconds: 900 }),
+      },
+    }),
+  );
   const ops = new ApiRouter('', { validateResponses: config.validateResponses }).add(
     ...healthRoutes(
       [
@@ -108,7 +151,7 @@ export function createApp(container: Container): Koa {
         version: '1.0.0',
         description: 'Citizen API of the OneVisit public-security service platform (湖南公安服务平台 reference deployment).',
       },
-      [api, ops].map((r) => ({ prefix: r.prefix, routes: r.routes })),
+      [api, consoleApi, ops].map((r) => ({ prefix: r.prefix, routes: r.routes })),
     ));
 
   const limiter = container.kv.rateLimiter({ name: 'api-ip', points: config.rateLimitPerMinute, durationSeconds: 60 });
@@ -121,9 +164,18 @@ export function createApp(container: Container): Koa {
   app.use(ops.router.routes());
   app.use(opsRouter(container, openapi).routes());
   app.use(onlyUnder(API_PREFIX, rateLimitByIp(limiter)));
-  app.use(onlyUnder(API_PREFIX, bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' })));
-  app.use(api.router.routes());
-  app.use(api.router.allowedMethods({ throw: true }));
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' });
+  app.use(onlyUnder(API_PREFIX, json));
+  app.use(onlyUnder(CONSOLE_API_PREFIX, json));
+  for (const router of [api, consoleApi]) {
+    app.use(router.router.routes());
+    app.use(router.router.allowedMethods({ throw: true }));
+  }
+  app.use(onlyUnder(CONSOLE_API_PREFIX, async () => {
+    throw new AppError('ROUTE_NOT_FOUND', 'no such console API route');
+  }));
+  if (container.simulators) app.use(container.simulators.router.routes());
+  app.use(consolePages(config.consoleDir));
   app.use(h5(config.h5Dir));
   return app;
 }

@@ -22,7 +22,8 @@ describe('config', () => {
     ['PORT', '80808', 'PORT'],
     ['REDIS_URL', 'localhost:6379', 'REDIS_URL must be a redis or rediss URL'],
     ['ITEM_CODE_PATTERN', '([', 'ITEM_CODE_PATTERN is not a valid regular expression'],
-    ['PII_ENCRYPTION_KEY', Buffer.alloc(16).toString('base64'), 'PII_ENCRYPTION_KEY must be 32 bytes'],
+    ['BLIND_INDEX_KEY', Buffer.alloc(16).toString('base64'), 'BLIND_INDEX_KEY must be 32 bytes'],
+    ['PII_KEYS', `k1:${Buffer.alloc(16).toString('base64')}`, 'PII_KEYS must be id:base64key'],
   ])('refuses a bad %s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });

@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Built H5 mini-program served at `/`. */
   H5_DIR: z.string().optional(),
+  /** Built console served at `/console`. */
+  CONSOLE_DIR: z.string().optional(),
   /** Validate every response against its schema (on by default outside production). */
   VALIDATE_RESPONSES: z.stringbool().optional(),
   /**
@@ -58,9 +60,47 @@ const EnvSchema = z.object({
   WECHATPAY_BASE_URL: optionalUrl(['http', 'https']),
   EMS_BASE_URL: optionalUrl(['http', 'https']),
   SMS_BASE_URL: optionalUrl(['http', 'https']),
-  /** 32-byte keys, base64: personal-data encryption and blind index (used from the identity capability on). */
-  PII_ENCRYPTION_KEY: z.base64().refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes').optional(),
+  HOUSEHOLD_BASE_URL: optionalUrl(['http', 'https']),
+  FACE_BASE_URL: optionalUrl(['http', 'https']),
+  /** NODE_ENV=production refuses to start on simulators unless this says so (demos, benchmarks). */
+  ALLOW_SIMULATORS: boolFlag,
+  WECHAT_APP_ID: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex digits').optional(),
+  WECHAT_APP_SECRET: z.string().min(16).optional(),
+  ALIPAY_APP_ID: z.string().regex(/^\d{16}$/, 'must be 16 digits').optional(),
+  /** PEM (PKCS#8 or PKCS#1) of our app key, and Alipay's public key. */
+  ALIPAY_PRIVATE_KEY: z.string().min(100).optional(),
+  ALIPAY_PUBLIC_KEY: z.string().min(100).optional(),
+  /** Key and secret our signed calls to the SMS gateway, household system and face service use. */
+  SMS_APP_KEY: z.string().min(4).optional(),
+  SMS_APP_SECRET: z.string().min(16).optional(),
+  HOUSEHOLD_APP_KEY: z.string().min(4).optional(),
+  HOUSEHOLD_APP_SECRET: z.string().min(16).optional(),
+  FACE_APP_KEY: z.string().min(4).optional(),
+  FACE_APP_SECRET: z.string().min(16).optional(),
+  /**
+   * Personal-data keys: `id:base64,id:base64` (32 bytes each); rows remember their key id, so a
+   * new key is added and made active without re-encrypting old rows. Blind index key: 32 bytes.
+   */
+  PII_KEYS: z
+    .string()
+    .regex(/^[a-z0-9]{1,8}:[A-Za-z0-9+/=]{43,44}(,[a-z0-9]{1,8}:[A-Za-z0-9+/=]{43,44})*$/, 'must be id:base64key[,id:base64key…]')
+    .refine((v) => v.split(',').every((pair) => Buffer.from(pair.split(':')[1], 'base64').length === 32), 'keys must be 32 bytes')
+    .optional(),
+  PII_ACTIVE_KEY_ID: z.string().regex(/^[a-z0-9]{1,8}$/).optional(),
   BLIND_INDEX_KEY: z.base64().refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes').optional(),
+  /** Trusted issuers for mutual recognition: JSON [{id, name, issuer, jwksUrl, audience}]. Unset ⇒ the simulator's issuers. */
+  TRUSTED_ISSUERS: z.string().optional(),
+  /** Audience our tokens from trusted issuers must name. */
+  TOKEN_AUDIENCE: z.string().min(3).default('onevisit-430000'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
+  REFRESH_TOKEN_DAYS: z.coerce.number().int().min(1).max(180).default(30),
+  FACE_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(12 * 60).default(30),
+  STAFF_LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(20).default(5),
+  STAFF_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Creates the first admin at start-up when no admin exists (never a default password). */
+  CONSOLE_ADMIN_USERNAME: z.string().regex(/^[a-z][a-z0-9._-]{2,31}$/).optional(),
+  CONSOLE_ADMIN_PASSWORD: z.string().min(12).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -80,6 +120,7 @@ export interface Config {
   itemCodePattern: RegExp;
   shutdownTimeoutMs: number;
   h5Dir: string;
+  consoleDir: string;
   validateResponses: boolean;
   upstream: {
     wechatApi?: string;
@@ -88,7 +129,28 @@ export interface Config {
     ems?: string;
     sms?: string;
   };
-  keys: { piiEncryption?: string; blindIndex?: string };
+  adapters: {
+    allowSimulators: boolean;
+    wechat: { appId?: string; appSecret?: string };
+    alipay: { appId?: string; privateKey?: string; publicKey?: string };
+    sms: { appKey?: string; appSecret?: string };
+    household: { baseUrl?: string; appKey?: string; appSecret?: string };
+    face: { baseUrl?: string; appKey?: string; appSecret?: string };
+  };
+  pii: { keys?: string; activeKeyId?: string; blindIndexKey?: string };
+  identity: {
+    trustedIssuers?: string;
+    tokenAudience: string;
+    sessionIdleMinutes: number;
+    refreshTokenDays: number;
+    faceValidDays: number;
+  };
+  staff: {
+    sessionIdleMinutes: number;
+    lockoutThreshold: number;
+    lockoutMinutes: number;
+    firstAdmin?: { username: string; password: string };
+  };
 }
 
 export class ConfigError extends Error {}
@@ -123,6 +185,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     itemCodePattern: new RegExp(e.ITEM_CODE_PATTERN),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     h5Dir: e.H5_DIR ? path.resolve(REPO_ROOT, e.H5_DIR) : path.join(REPO_ROOT, 'miniapp/dist/h5'),
+    consoleDir: e.CONSOLE_DIR ? path.resolve(REPO_ROOT, e.CONSOLE_DIR) : path.join(REPO_ROOT, 'bff/console/dist'),
     validateResponses: e.VALIDATE_RESPONSES ?? e.NODE_ENV !== 'production',
     upstream: {
       wechatApi: e.WECHAT_API_BASE_URL,
@@ -131,6 +194,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ems: e.EMS_BASE_URL,
       sms: e.SMS_BASE_URL,
     },
-    keys: { piiEncryption: e.PII_ENCRYPTION_KEY, blindIndex: e.BLIND_INDEX_KEY },
+    adapters: {
+      allowSimulators: e.ALLOW_SIMULATORS || e.NODE_ENV !== 'production',
+      wechat: { appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET },
+      alipay: { appId: e.ALIPAY_APP_ID, privateKey: e.ALIPAY_PRIVATE_KEY, publicKey: e.ALIPAY_PUBLIC_KEY },
+      sms: { appKey: e.SMS_APP_KEY, appSecret: e.SMS_APP_SECRET },
+      household: { baseUrl: e.HOUSEHOLD_BASE_URL, appKey: e.HOUSEHOLD_APP_KEY, appSecret: e.HOUSEHOLD_APP_SECRET },
+      face: { baseUrl: e.FACE_BASE_URL, appKey: e.FACE_APP_KEY, appSecret: e.FACE_APP_SECRET },
+    },
+    pii: { keys: e.PII_KEYS, activeKeyId: e.PII_ACTIVE_KEY_ID, blindIndexKey: e.BLIND_INDEX_KEY },
+    identity: {
+      trustedIssuers: e.TRUSTED_ISSUERS,
+      tokenAudience: e.TOKEN_AUDIENCE,
+      sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+      refreshTokenDays: e.REFRESH_TOKEN_DAYS,
+      faceValidDays: e.FACE_VALID_DAYS,
+    },
+    staff: {
+      sessionIdleMinutes: e.STAFF_SESSION_IDLE_MINUTES,
+      lockoutThreshold: e.STAFF_LOCKOUT_THRESHOLD,
+      lockoutMinutes: e.STAFF_LOCKOUT_MINUTES,
+      firstAdmin:
+        e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD } : undefined,
+    },
   };
 }

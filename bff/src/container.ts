@@ -1,10 +1,23 @@
-import type { Config } from './config';
+import { z } from 'zod';
+import { ConfigError, type Config } from './config';
 import { createDatabase, type Database } from './db';
 import { createKv, type Kv } from './kv';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './http/metrics';
+import { createIdentityAdapters, type IdentityAdapterOptions } from './adapters';
+import type { IdentityAdapters } from './adapters/ports';
+import { AuditRepo } from './modules/audit/repo';
+import { AuditService } from './modules/audit/service';
 import { CatalogRepo } from './modules/catalog/repo';
 import { CatalogService } from './modules/catalog/service';
+import { StaffRepo } from './modules/console/staffRepo';
+import { StaffService, type StaffSessionData } from './modules/console/staffService';
+import { IdentityRepo } from './modules/identity/repo';
+import { IdentityService, type CitizenSessionData } from './modules/identity/service';
+import { TrustedIssuers, type TrustedIssuer } from './modules/identity/trustedIssuers';
+import { createPiiCipher, type PiiCipher } from './security/pii';
+import { SessionStore } from './security/sessions';
+import type { Simulators } from './sim';
 
 /** Every port and service the app uses, wired once. Tests build one per suite. */
 export interface Container {
@@ -13,13 +26,97 @@ export interface Container {
   database: Database;
   kv: Kv;
   metrics: Metrics;
+  pii: PiiCipher;
   catalog: CatalogService;
+  audit: AuditService;
+  identity: IdentityService;
+  staff: StaffService;
+  adapters: IdentityAdapters;
+  /** The in-process simulators, when some outside system has no configured base URL. */
+  simulators?: Simulators;
+  /** This process's own origin, set once listening (simulator URLs and issuers derive from it). */
+  selfUrl: { value: string };
   /** Set when shutdown begins; readiness fails from then on. */
   lifecycle: { draining: boolean };
   close(): Promise<void>;
 }
 
+const TrustedIssuersSchema = z.array(
+  z.object({ id: z.string().regex(/^[a-z0-9_-]{2,32}$/), name: z.string().min(2), issuer: z.string().min(3), jwksUrl: z.url() }),
+);
+
+function trustedIssuersFrom(config: Config, simulators: Simulators | undefined, selfUrl: { value: string }): () => TrustedIssuer[] {
+  if (config.identity.trustedIssuers) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(config.identity.trustedIssuers);
+    } catch {
+      throw new ConfigError('config error: TRUSTED_ISSUERS is not valid JSON');
+    }
+    const result = TrustedIssuersSchema.safeParse(parsed);
+    if (!result.success) throw new ConfigError(`config error: TRUSTED_ISSUERS ${result.error.issues[0].message}`);
+    return () => result.data;
+  }
+  return () => simulators!.issuers(selfUrl.value);
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new ConfigError(`config error: ${name} is required when its system's base URL is set`);
+  return value;
+}
+
+/** Real adapters where a base URL is configured (with their credentials), simulators elsewhere. */
+function adapterOptions(config: Config, simulators: Simulators | undefined, selfUrl: { value: string }): IdentityAdapterOptions {
+  const sim = simulators?.adapterOptions(() => selfUrl.value);
+  const { upstream, adapters: a } = config;
+  return {
+    wechat: upstream.wechatApi
+      ? { baseUrl: () => upstream.wechatApi!, appId: required(a.wechat.appId, 'WECHAT_APP_ID'), appSecret: required(a.wechat.appSecret, 'WECHAT_APP_SECRET') }
+      : sim!.wechat,
+    alipay: upstream.alipayGateway
+      ? {
+          gatewayUrl: () => upstream.alipayGateway!,
+          appId: required(a.alipay.appId, 'ALIPAY_APP_ID'),
+          privateKey: required(a.alipay.privateKey, 'ALIPAY_PRIVATE_KEY'),
+          alipayPublicKey: required(a.alipay.publicKey, 'ALIPAY_PUBLIC_KEY'),
+        }
+      : sim!.alipay,
+    sms: upstream.sms ? { baseUrl: () => upstream.sms!, appKey: required(a.sms.appKey, 'SMS_APP_KEY'), appSecret: required(a.sms.appSecret, 'SMS_APP_SECRET') } : sim!.sms,
+    household: a.household.baseUrl
+      ? { baseUrl: () => a.household.baseUrl!, appKey: required(a.household.appKey, 'HOUSEHOLD_APP_KEY'), appSecret: required(a.household.appSecret, 'HOUSEHOLD_APP_SECRET') }
+      : sim!.household,
+    face: a.face.baseUrl
+      ? { baseUrl: () => a.face.baseUrl!, appKey: required(a.face.appKey, 'FACE_APP_KEY'), appSecret: required(a.face.appSecret, 'FACE_APP_SECRET') }
+      : sim!.face,
+  };
+}
+
+async function createSimulatorsIfNeeded(config: Config, selfUrl: { value: string }): Promise<Simulators | undefined> {
+  const { upstream, adapters: a } = config;
+  const unset = [
+    ['WECHAT_API_BASE_URL', upstream.wechatApi],
+    ['ALIPAY_GATEWAY_URL', upstream.alipayGateway],
+    ['SMS_BASE_URL', upstream.sms],
+    ['HOUSEHOLD_BASE_URL', a.household.baseUrl],
+    ['FACE_BASE_URL', a.face.baseUrl],
+    ['TRUSTED_ISSUERS', config.identity.trustedIssuers],
+  ].filter(([, v]) => !v);
+  if (!unset.length) return undefined;
+  if (!a.allowSimulators) {
+    throw new ConfigError(`config error: ${unset.map(([n]) => n).join(', ')} not set; production does not run on simulators (ALLOW_SIMULATORS=true to allow)`);
+  }
+  // Loaded only here: production code paths never import the simulators otherwise.
+  const { createSimulators } = await import('./sim');
+  return createSimulators({ publicBase: () => selfUrl.value, idpAudience: config.identity.tokenAudience });
+}
+
 export async function createContainer(config: Config, logger: Logger): Promise<Container> {
+  const selfUrl = { value: `http://127.0.0.1:${config.port}` };
+  const pii = createPiiCipher(config);
+  const simulators = await createSimulatorsIfNeeded(config, selfUrl);
+  const adapters = createIdentityAdapters(adapterOptions(config, simulators, selfUrl));
+  const issuers = trustedIssuersFrom(config, simulators, selfUrl);
+
   const database = await createDatabase(config.db);
   let kv: Kv;
   try {
@@ -32,13 +129,41 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     cacheTtlSeconds: config.catalogCacheTtlSeconds,
     itemCodePattern: config.itemCodePattern,
   });
+  const audit = new AuditService(new AuditRepo(database.db));
+  const identity = new IdentityService(
+    new IdentityRepo(database.db),
+    pii,
+    new SessionStore<CitizenSessionData>(kv, {
+      name: 'cs',
+      idleMs: config.identity.sessionIdleMinutes * 60_000,
+      refreshMs: config.identity.refreshTokenDays * 86_400_000,
+    }),
+    adapters,
+    new TrustedIssuers(issuers, config.identity.tokenAudience, kv),
+    kv,
+    catalog,
+    { faceValidDays: config.identity.faceValidDays, smsCodeTtlSeconds: 300, smsResendSeconds: 60, smsMaxAttempts: 5, smsDailyLimit: 10 },
+  );
+  const staff = new StaffService(
+    new StaffRepo(database.db),
+    new SessionStore<StaffSessionData>(kv, { name: 'ss', idleMs: config.staff.sessionIdleMinutes * 60_000, refreshMs: 0 }),
+    audit,
+    { lockoutThreshold: config.staff.lockoutThreshold, lockoutMinutes: config.staff.lockoutMinutes },
+  );
   return {
     config,
     logger,
     database,
     kv,
     metrics: createMetrics(),
+    pii,
     catalog,
+    audit,
+    identity,
+    staff,
+    adapters,
+    simulators,
+    selfUrl,
     lifecycle: { draining: false },
     async close() {
       await Promise.allSettled([kv.close(), database.close()]);

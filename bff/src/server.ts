@@ -26,6 +26,9 @@ export async function startServer(
     await container.database.migrate();
     const seeded = await container.catalog.seedIfEmpty(seedItems, seedBundles);
     if (seeded) logger.info({ items: seeded, bundles: seedBundles.length }, 'seeded the service catalogue');
+    const admin = await container.staff.ensureFirstAdmin(config.staff.firstAdmin);
+    if (admin === 'created') logger.info({ username: config.staff.firstAdmin!.username }, 'created the first console admin');
+    if (admin === 'none') logger.warn('no console admin yet: set CONSOLE_ADMIN_USERNAME and CONSOLE_ADMIN_PASSWORD, or run npm run console:admin -- <username>');
   } catch (err) {
     await container.close();
     throw err;
@@ -40,7 +43,8 @@ export async function startServer(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  logger.info({ url, db: config.db.kind, kv: config.kv.kind, ms: Date.now() - started }, 'OneVisit BFF listening');
+  container.selfUrl.value = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info({ url, db: config.db.kind, kv: config.kv.kind, simulators: Boolean(container.simulators), ms: Date.now() - started }, 'OneVisit BFF listening');
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

@@ -12,4 +12,34 @@ export const apiPaths = {
   catalogSearch: '/catalog/search',
   catalogBundles: '/catalog/bundles',
   catalogBundle: (bundleCode: string) => `/catalog/bundles/${encodeURIComponent(bundleCode)}`,
+  authWechat: '/auth/wechat/login',
+  authAlipay: '/auth/alipay/login',
+  authSmsSend: '/auth/sms/send',
+  authSmsLogin: '/auth/sms/login',
+  authExchange: '/auth/token/exchange',
+  authRefresh: '/auth/refresh',
+  authLogout: '/auth/logout',
+  me: '/me',
+  meLinkWechat: '/me/link/wechat',
+  meLinkAlipay: '/me/link/alipay',
+  meLinkPhone: '/me/link/phone',
+  meRealName: '/me/real-name',
+  meFaceStart: '/me/face/start',
+  meFaceComplete: '/me/face/complete',
+  meEligibility: (itemCode: string) => `/me/eligibility/${encodeURIComponent(itemCode)}`,
+} as const;
+
+/** The console's API, under `/console/api`; its pages are served at `/console`. */
+export const CONSOLE_API_PREFIX = '/console/api';
+export const consolePaths = {
+  login: '/auth/login',
+  logout: '/auth/logout',
+  session: '/auth/session',
+  citizens: '/citizens',
+  citizen: (userId: string) => `/citizens/${encodeURIComponent(userId)}`,
+  citizenUnmask: (userId: string) => `/citizens/${encodeURIComponent(userId)}/unmask`,
+  staff: '/staff',
+  staffMember: (staffId: string) => `/staff/${encodeURIComponent(staffId)}`,
+  staffPassword: (staffId: string) => `/staff/${encodeURIComponent(staffId)}/password`,
+  audit: '/audit',
 } as const;

@@ -12,3 +12,5 @@ export * from './error-codes';
 export type * from './catalog';
 export type * from './errors';
 export type * from './paging';
+export type * from './identity';
+export type * from './console';

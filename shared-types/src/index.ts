@@ -6,3 +6,5 @@ export * from './api';
 export * from './errors';
 export * from './paging';
 export * from './catalog';
+export * from './identity';
+export * from './console';

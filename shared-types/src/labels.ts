@@ -93,3 +93,62 @@ export const MAX_PAGE_SIZE = 50;
 export function keysOf<T extends Record<string, unknown>>(table: T): [keyof T & string, ...(keyof T & string)[]] {
   return Object.keys(table) as [keyof T & string, ...(keyof T & string)[]];
 }
+
+export const LOGIN_PLATFORMS = ['wechat', 'alipay', 'h5'] as const;
+export type LoginPlatform = (typeof LOGIN_PLATFORMS)[number];
+
+/** The steps that raise a citizen's identity level, in order. */
+export const IDENTITY_STEPS = ['login', 'real_name', 'face'] as const;
+export type IdentityStep = (typeof IDENTITY_STEPS)[number];
+export const IDENTITY_STEP_NAMES: Record<IdentityStep, string> = {
+  login: '登录',
+  real_name: '实名认证',
+  face: '刷脸认证（实人）',
+};
+
+/** Face verification: WeChat's face API, Alipay's certify, the simulator's page in H5. */
+export const FACE_METHODS = ['wechat', 'alipay', 'h5'] as const;
+export type FaceMethod = (typeof FACE_METHODS)[number];
+
+/** The level order: what each level adds. */
+export const IDENTITY_LEVELS = ['L1', 'L2', 'L3'] as const;
+export function levelAtLeast(current: IdentityLevel, required: IdentityLevel): boolean {
+  return IDENTITY_LEVELS.indexOf(current) >= IDENTITY_LEVELS.indexOf(required);
+}
+
+// ---- staff roles and permissions: one table, used by the console's UI and the API ----
+
+export const STAFF_ROLES = ['agent', 'approver', 'supervisor', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const STAFF_ROLE_NAMES: Record<StaffRole, string> = {
+  agent: '坐席',
+  approver: '审批员',
+  supervisor: '督查员',
+  admin: '管理员',
+};
+
+export const PERMISSIONS = [
+  'citizen:search',
+  'citizen:view',
+  'citizen:unmask',
+  'staff:read',
+  'staff:manage',
+  'audit:read',
+  'catalog:manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
+  agent: ['citizen:search', 'citizen:view', 'citizen:unmask'],
+  approver: ['citizen:search', 'citizen:view', 'citizen:unmask'],
+  supervisor: ['citizen:search', 'citizen:view', 'citizen:unmask', 'audit:read', 'staff:read'],
+  admin: ['citizen:search', 'citizen:view', 'citizen:unmask', 'audit:read', 'staff:read', 'staff:manage', 'catalog:manage'],
+};
+
+export function roleCan(role: StaffRole, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** Fields a staff member may unmask, each read audited with its reason. */
+export const UNMASKABLE_FIELDS = ['name', 'idNumber', 'phone'] as const;
+export type UnmaskableField = (typeof UNMASKABLE_FIELDS)[number];

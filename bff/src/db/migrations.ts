@@ -49,6 +49,62 @@ const migrations: Record<string, Step> = {
       .addColumn('updated_at', sql.raw(t.timestamp), (c) => c.notNull())
       .execute();
   },
+  '0002_identity': async (db, dialect) => {
+    const t = columnTypes(dialect);
+    await createTable(db, dialect, 'users')
+      .addColumn('user_id', sql.raw(t.code), (c) => c.primaryKey())
+      .addColumn('name_enc', sql.raw(t.json))
+      .addColumn('id_number_enc', sql.raw(t.json))
+      .addColumn('id_number_bidx', sql.raw(t.code), (c) => c.unique())
+      .addColumn('phone_enc', sql.raw(t.json))
+      .addColumn('phone_bidx', sql.raw(t.code))
+      .addColumn('real_name_at', sql.raw(t.timestamp))
+      .addColumn('face_verified_at', sql.raw(t.timestamp))
+      .addColumn('created_at', sql.raw(t.timestamp), (c) => c.notNull())
+      .addColumn('updated_at', sql.raw(t.timestamp), (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('users_phone_bidx').on('users').column('phone_bidx').execute();
+    await createTable(db, dialect, 'user_identities')
+      .addColumn('platform', sql.raw(t.code), (c) => c.notNull())
+      .addColumn('subject', sql.raw(t.name), (c) => c.notNull())
+      .addColumn('user_id', sql.raw(t.code), (c) => c.notNull())
+      .addColumn('label', sql.raw(t.name), (c) => c.notNull())
+      .addColumn('linked_at', sql.raw(t.timestamp), (c) => c.notNull())
+      .addPrimaryKeyConstraint('user_identities_pk', ['platform', 'subject'])
+      .execute();
+    await db.schema.createIndex('user_identities_user').on('user_identities').column('user_id').execute();
+    await createTable(db, dialect, 'staff_accounts')
+      .addColumn('staff_id', sql.raw(t.code), (c) => c.primaryKey())
+      .addColumn('username', sql.raw(t.code), (c) => c.notNull().unique())
+      .addColumn('display_name', sql.raw(t.name), (c) => c.notNull())
+      .addColumn('role', sql.raw(t.code), (c) => c.notNull())
+      .addColumn('status', sql.raw(t.code), (c) => c.notNull())
+      .addColumn('password_hash', sql.raw(t.name), (c) => c.notNull())
+      .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('locked_until', sql.raw(t.timestamp))
+      .addColumn('created_at', sql.raw(t.timestamp), (c) => c.notNull())
+      .addColumn('updated_at', sql.raw(t.timestamp), (c) => c.notNull())
+      .execute();
+    // Append-only from the application: the repo has no update or delete.
+    await createTable(db, dialect, 'audit_log')
+      .addColumn('audit_id', sql.raw(t.code), (c) => c.primaryKey())
+      .addColumn('at', sql.raw(t.timestamp), (c) => c.notNull())
+      .addColumn('actor_type', sql.raw(t.code), (c) => c.notNull())
+      .addColumn('actor_id', sql.raw(t.code), (c) => c.notNull())
+      .addColumn('actor_name', sql.raw(t.name), (c) => c.notNull())
+      .addColumn('action', sql.raw(t.code), (c) => c.notNull())
+      .addColumn('subject_type', sql.raw(t.code), (c) => c.notNull())
+      .addColumn('subject_id', sql.raw(t.code), (c) => c.notNull())
+      .addColumn('reason', sql.raw(t.name))
+      .addColumn('request_id', sql.raw(t.code), (c) => c.notNull())
+      .addColumn('ip', sql.raw(t.code))
+      .addColumn('details', sql.raw(t.json))
+      .execute();
+    for (const column of ['at', 'actor_id', 'subject_id', 'action'] as const) {
+      const columns = column === 'at' ? ['at'] : [column, 'at'];
+      await db.schema.createIndex(`audit_log_${column}`).on('audit_log').columns(columns).execute();
+    }
+  },
 };
 
 export class InCodeMigrations implements MigrationProvider {

@@ -25,7 +25,60 @@ export interface CatalogBundlesTable {
   updated_at: string;
 }
 
+export interface UsersTable {
+  user_id: string;
+  name_enc: string | null;
+  id_number_enc: string | null;
+  id_number_bidx: string | null;
+  phone_enc: string | null;
+  phone_bidx: string | null;
+  real_name_at: string | null;
+  face_verified_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserIdentitiesTable {
+  platform: string;
+  subject: string;
+  user_id: string;
+  label: string;
+  linked_at: string;
+}
+
+export interface StaffAccountsTable {
+  staff_id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  status: string;
+  password_hash: string;
+  failed_attempts: number;
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  audit_id: string;
+  at: string;
+  actor_type: string;
+  actor_id: string;
+  actor_name: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  reason: string | null;
+  request_id: string;
+  ip: string | null;
+  details: string | null;
+}
+
 export interface Tables {
+  users: UsersTable;
+  user_identities: UserIdentitiesTable;
+  staff_accounts: StaffAccountsTable;
+  audit_log: AuditLogTable;
   catalog_items: CatalogItemsTable;
   catalog_bundles: CatalogBundlesTable;
 }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /** Dialect-neutral helpers the repos use to hide SQLite/MySQL differences. */
 
 export type DialectName = 'sqlite' | 'mysql';
@@ -17,4 +19,14 @@ export function columnTypes(dialect: DialectName) {
   return dialect === 'mysql'
     ? { timestamp: 'datetime(3)', json: 'mediumtext', bool: 'tinyint', code: 'varchar(64)', name: 'varchar(200)' }
     : { timestamp: 'text', json: 'text', bool: 'integer', code: 'text', name: 'text' };
+}
+
+/** Sortable, unguessable ids: a prefix, the time in base 36 (so ids sort by creation), 10 random bytes. */
+export function newId(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${randomBytes(10).toString('base64url')}`;
+}
+
+/** A UTC string `YYYY-MM-DD HH:MM:SS.mmm` some milliseconds from now, for deadline columns. */
+export function dbTimeIn(ms: number, now: Date = new Date()): string {
+  return toDbTime(new Date(now.getTime() + ms));
 }

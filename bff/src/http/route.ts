@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { ErrorCode } from '@onevisit/shared-types';
+import { roleCan, type ErrorCode, type Permission } from '@onevisit/shared-types';
 import { AppError, fieldIssues, validationError } from './errors';
 import './context';
 
@@ -32,6 +32,8 @@ export interface RouteDef<P extends AnyObject | undefined, Q extends AnyObject |
   query?: Q;
   body?: B;
   response: R;
+  /** Staff routes: the permission (from the role table in shared-types) the caller must hold. */
+  permission?: Permission;
   /** Error codes this route can answer with besides validation, rate limits and INTERNAL_ERROR. */
   errors?: ErrorCode[];
   handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B> }, ctx: Context) => Promise<z.input<R> | JsonPayload>;
@@ -40,6 +42,10 @@ export interface RouteDef<P extends AnyObject | undefined, Q extends AnyObject |
 /** A route of any schemas, for collections; `any` because handler parameters are contravariant. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRouteDef = RouteDef<any, any, any, z.ZodType>;
+
+/** Establishes the caller for one kind of route (sets ctx.state.citizen / .staff) or throws. */
+export type Authenticator = (ctx: Context, route: AnyRouteDef) => Promise<void>;
+export type Authenticators = Partial<Record<Exclude<Security, 'public'>, Authenticator>>;
 
 /** Identity function that keeps a route's schemas and handler types tied together. */
 export function defineRoute<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, R extends z.ZodType>(
@@ -65,7 +71,7 @@ export class ApiRouter {
 
   constructor(
     readonly prefix: string,
-    private readonly options: { validateResponses: boolean },
+    private readonly options: { validateResponses: boolean; authenticators?: Authenticators },
   ) {
     this.router = new Router({ prefix: prefix || undefined });
   }
@@ -79,6 +85,18 @@ export class ApiRouter {
   }
 
   private async handle(def: AnyRouteDef, ctx: Context): Promise<void> {
+    // Who is asking comes before what they ask: an anonymous caller learns nothing from validation.
+    if (def.security !== 'public') {
+      const authenticate = this.options.authenticators?.[def.security];
+      if (!authenticate) throw new Error(`no authenticator for ${def.security} routes (${def.method} ${def.path})`);
+      await authenticate(ctx, def);
+    }
+    if (def.permission) {
+      const staff = ctx.state.staff;
+      if (!staff || !roleCan(staff.role, def.permission)) {
+        throw new AppError('PERMISSION_DENIED', `this needs the ${def.permission} permission`, { permission: def.permission });
+      }
+    }
     const parts = [
       parsePart(def.params, ctx.params, 'params'),
       parsePart(def.query, ctx.query, 'query'),

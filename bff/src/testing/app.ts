@@ -1,11 +1,20 @@
 import { Writable } from 'node:stream';
 import { startServer, type RunningServer } from '../server';
 import type { StorageMode } from './storage';
+import type { Simulators } from '../sim';
+import { createCitizen, type TestCitizen, type TestCitizenInput } from './citizens';
 
 export interface TestApp extends RunningServer {
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** The in-process simulators' dev hooks (mint login codes, read the SMS outbox …). */
+  sims: Simulators['dev'];
   get(path: string, headers?: Record<string, string>): Promise<Response>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  identity: {
+    /** A citizen made through the real API: SMS login, then real-name (and face when asked). */
+    createCitizenForTest(input: TestCitizenInput): Promise<TestCitizen>;
+  };
   close(): Promise<void>;
 }
 
@@ -34,10 +43,17 @@ export async function startTestApp(mode: StorageMode, extraEnv: Record<string, s
     },
     { logDestination: sink },
   );
+  const sims = running.container.simulators?.dev;
+  if (!sims) throw new Error('test apps run on the simulators');
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return {
     ...running,
     logs,
+    sims,
     get: (path, headers = {}) => fetch(`${running.url}${path}`, { headers }),
+    post,
+    identity: { createCitizenForTest: (input) => createCitizen({ url: running.url, post, sims }, input) },
     async close() {
       await running.stop();
       await storage.cleanup();

@@ -1,0 +1,128 @@
+/**
+ * The console's one HTTP helper: every call to `/console/api` goes through `request`, which sends
+ * the session cookie (same origin), adds `X-CSRF-Token` to every write, and turns an error body
+ * `{code, message, requestId, details}` into an `ApiError`. No `fetch` elsewhere.
+ */
+import { CONSOLE_API_PREFIX, consolePaths } from '@onevisit/shared-types/client';
+import type {
+  AuditEntry,
+  CitizenDetail,
+  CitizenSummary,
+  ConsoleSession,
+  ErrorCode,
+  Page,
+  Staff,
+  StaffRole,
+  UnmaskableField,
+} from '@onevisit/shared-types/client';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'NETWORK_ERROR' | 'BAD_RESPONSE',
+    message: string,
+    readonly requestId: string | null,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+let onSessionLost: (() => void) | null = null;
+
+/** Called when a request (other than login and the session probe) answers 401 SESSION_INVALID. */
+export function setSessionLostHandler(handler: (() => void) | null): void {
+  onSessionLost = handler;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, query?: Query): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(CONSOLE_API_PREFIX + withQuery(path, query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', '无法连接服务器，请检查网络后重试', null);
+  }
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!res.ok) {
+    const e = (parsed ?? {}) as { code?: ErrorCode; message?: string; requestId?: string; details?: unknown };
+    const error = new ApiError(
+      res.status,
+      e.code ?? 'BAD_RESPONSE',
+      e.message ?? `HTTP ${res.status}`,
+      e.requestId ?? res.headers.get('X-Request-Id'),
+      e.details,
+    );
+    if (res.status === 401 && error.code === 'SESSION_INVALID' && path !== consolePaths.session && path !== consolePaths.login) {
+      csrfToken = null;
+      onSessionLost?.();
+    }
+    throw error;
+  }
+  if (parsed === undefined && text) throw new ApiError(res.status, 'BAD_RESPONSE', '服务器返回了无法识别的内容', res.headers.get('X-Request-Id'));
+  return parsed as T;
+}
+
+function remember(session: ConsoleSession): ConsoleSession {
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+export const api = {
+  async login(username: string, password: string): Promise<ConsoleSession> {
+    return remember(await request<ConsoleSession>('POST', consolePaths.login, { username, password }));
+  },
+  async session(): Promise<ConsoleSession> {
+    return remember(await request<ConsoleSession>('GET', consolePaths.session));
+  },
+  async logout(): Promise<void> {
+    try {
+      await request<unknown>('POST', consolePaths.logout, {});
+    } finally {
+      csrfToken = null;
+    }
+  },
+
+  searchCitizens: (query: { phone: string } | { idNumber: string }) =>
+    request<{ citizens: CitizenSummary[] }>('GET', consolePaths.citizens, undefined, query),
+  citizen: (userId: string) => request<CitizenDetail>('GET', consolePaths.citizen(userId)),
+  unmask: (userId: string, field: UnmaskableField, reason: string) =>
+    request<{ field: UnmaskableField; value: string; auditId: string }>('POST', consolePaths.citizenUnmask(userId), { field, reason }),
+
+  listStaff: () => request<{ staff: Staff[] }>('GET', consolePaths.staff),
+  createStaff: (body: { username: string; displayName: string; role: StaffRole; password: string }) =>
+    request<Staff>('POST', consolePaths.staff, body),
+  updateStaff: (staffId: string, body: { role?: StaffRole; status?: Staff['status']; unlock?: true }) =>
+    request<Staff>('PATCH', consolePaths.staffMember(staffId), body),
+  setStaffPassword: (staffId: string, password: string) => request<unknown>('POST', consolePaths.staffPassword(staffId), { password }),
+
+  audit: (query: { actorId?: string; action?: string; subjectId?: string; from?: string; to?: string; page: number; pageSize: number }) =>
+    request<Page<AuditEntry>>('GET', consolePaths.audit, undefined, query),
+};

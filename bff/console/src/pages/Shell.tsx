@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { STAFF_ROLE_NAMES, type Permission } from '@onevisit/shared-types/client';
+import { APP_NAME, PageTitle } from '../components/PageTitle';
+import { hrefs, useRoute, type Route } from '../router';
+import { useSession } from '../session';
+import { AuditPage } from './Audit';
+import { CitizenSearchPage, type CitizenSearchState } from './CitizenSearch';
+import { CitizenView } from './CitizenView';
+import { StaffPage } from './Staff';
+
+interface NavItem {
+  id: string;
+  href: string;
+  label: string;
+  permission: Permission;
+  active: (r: Route) => boolean;
+}
+
+const NAV: NavItem[] = [
+  { id: 'nav-citizens', href: hrefs.citizens, label: '市民查询', permission: 'citizen:search', active: (r) => r.name === 'citizens' || r.name === 'citizen' },
+  { id: 'nav-staff', href: hrefs.staff, label: '人员管理', permission: 'staff:read', active: (r) => r.name === 'staff' },
+  { id: 'nav-audit', href: hrefs.audit, label: '审计日志', permission: 'audit:read', active: (r) => r.name === 'audit' },
+];
+
+const ROUTE_PERMISSION: Record<Route['name'], Permission | null> = {
+  citizens: 'citizen:search',
+  citizen: 'citizen:view',
+  staff: 'staff:read',
+  audit: 'audit:read',
+  notFound: null,
+};
+
+/** Top bar, the nav the role may use, and the current page. */
+export function Shell({ onLogout }: { onLogout: () => Promise<void> }) {
+  const { session, can } = useSession();
+  const route = useRoute();
+  // The last search lives here, in memory only, so "back to results" works; it goes with the shell on logout.
+  const [search, setSearch] = useState<CitizenSearchState>({ query: '', result: null });
+  const [loggingOut, setLoggingOut] = useState(false);
+  const nav = NAV.filter((item) => can(item.permission));
+
+  const needed = ROUTE_PERMISSION[route.name];
+  let page;
+  if (route.name === 'notFound') page = <Placeholder title="页面不存在" text={`没有这个页面：${route.path}`} />;
+  else if (needed && !can(needed)) page = <Placeholder title="无权访问" text="当前角色无权使用此功能。如需开通，请联系管理员。" />;
+  else if (route.name === 'citizens') page = <CitizenSearchPage state={search} onChange={setSearch} />;
+  else if (route.name === 'citizen') page = <CitizenView key={route.userId} userId={route.userId} />;
+  else if (route.name === 'staff') page = <StaffPage />;
+  else page = <AuditPage key={JSON.stringify(route.filter)} initialFilter={route.filter} />;
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        跳到主要内容
+      </a>
+      <header className="topbar">
+        <div className="topbar-brand">
+          <span className="brand-mark" aria-hidden="true">
+            OV
+          </span>
+          <span>{APP_NAME}</span>
+        </div>
+        <div className="topbar-user">
+          <span className="user-name">{session.staff.displayName}</span>
+          <span className="role-tag">{STAFF_ROLE_NAMES[session.staff.role] ?? session.staff.role}</span>
+          <button
+            type="button"
+            id="logout"
+            className="btn btn-ghost"
+            disabled={loggingOut}
+            onClick={() => {
+              setLoggingOut(true);
+              void onLogout();
+            }}
+          >
+            退出
+          </button>
+        </div>
+      </header>
+      <div className="shell-body">
+        <nav className="sidenav" aria-label="主导航">
+          <ul>
+            {nav.map((item) => (
+              <li key={item.id}>
+                <a id={item.id} href={item.href} aria-current={item.active(route) ? 'page' : undefined}>
+                  {item.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="content" tabIndex={-1}>
+          {page}
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function Placeholder({ title, text }: { title: string; text: string }) {
+  return (
+    <section>
+      <PageTitle title={title} />
+      <div className="panel">
+        <p>{text}</p>
+        <a href={hrefs.citizens}>返回市民查询</a>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Hash routing (`/console/#/citizens/u_123`): the BFF serves one index.html at `/console/` and needs
+ * no fallback for deep links. Search queries (phone numbers, ID numbers) never go into the URL, so
+ * they stay out of browser history.
+ */
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { name: 'citizens' }
+  | { name: 'citizen'; userId: string }
+  | { name: 'staff' }
+  | { name: 'audit'; filter: AuditLinkFilter }
+  | { name: 'notFound'; path: string };
+
+/** Filters a link may preset on the audit page (opaque ids only, never personal data). */
+export interface AuditLinkFilter {
+  actorId?: string;
+  subjectId?: string;
+  action?: string;
+}
+
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  const [pathname, search = ''] = path.split('?', 2);
+  const segments = pathname.split('/').filter(Boolean);
+  if (segments.length === 0) return { name: 'citizens' };
+  if (segments[0] === 'citizens' && segments.length === 1) return { name: 'citizens' };
+  if (segments[0] === 'citizens' && segments.length === 2) {
+    try {
+      return { name: 'citizen', userId: decodeURIComponent(segments[1]) };
+    } catch {
+      return { name: 'notFound', path };
+    }
+  }
+  if (segments[0] === 'staff' && segments.length === 1) return { name: 'staff' };
+  if (segments[0] === 'audit' && segments.length === 1) {
+    const params = new URLSearchParams(search);
+    const filter: AuditLinkFilter = {};
+    for (const key of ['actorId', 'subjectId', 'action'] as const) {
+      const value = params.get(key);
+      if (value) filter[key] = value;
+    }
+    return { name: 'audit', filter };
+  }
+  return { name: 'notFound', path };
+}
+
+export const hrefs = {
+  citizens: '#/citizens',
+  citizen: (userId: string) => `#/citizens/${encodeURIComponent(userId)}`,
+  staff: '#/staff',
+  audit: '#/audit',
+  auditFiltered: (filter: AuditLinkFilter) => {
+    const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => Boolean(v)) as [string, string][]).toString();
+    return qs ? `#/audit?${qs}` : '#/audit';
+  },
+};
+
+export function navigate(href: string): void {
+  if (window.location.hash !== href) window.location.hash = href;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseHash(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
