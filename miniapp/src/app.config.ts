@@ -8,7 +8,15 @@
  * below (and, if a main-package page opens one, to `preloadRule`). Modules only a subpackage uses
  * are kept out of the main package by `mini.optimizeMainPackage`.
  */
-const subPackages: { root: string; pages: string[] }[] = []
+const subPackages: { root: string; pages: string[] }[] = [
+  // login, real-name (L2) and face (L3): reached from 我的 and from item guides
+  { root: 'packages/identity', pages: ['login/index', 'real-name/index', 'face/index'] },
+]
+
+/** Subpackages downloaded in the background once a main-package page has opened. */
+const preloadRule = {
+  'pages/me/index': { network: 'all' as const, packages: ['packages/identity'] },
+}
 
 export default defineAppConfig({
   pages: [
@@ -19,7 +27,7 @@ export default defineAppConfig({
     'pages/bundle/index',
     'pages/me/index',
   ],
-  ...(subPackages.length ? { subPackages } : {}),
+  ...(subPackages.length ? { subPackages, preloadRule } : {}),
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f5f7fa',

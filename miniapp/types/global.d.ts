@@ -25,3 +25,14 @@ declare namespace NodeJS {
     TARO_APP_TITLE?: string;
   }
 }
+
+/** Alipay's global API object, used only behind `process.env.TARO_ENV === 'alipay'` (calls Taro does not wrap). */
+declare const my: {
+  /** Alipay face verification (实人认证) with a certifyId and the certify URL from the BFF. */
+  startAPVerify(options: {
+    url: string;
+    certifyId: string;
+    success?: (res: { resultStatus?: string; result?: unknown }) => void;
+    fail?: (err: { error?: number; errorMessage?: string }) => void;
+  }): void;
+};

@@ -1,4 +1,4 @@
-import { ApiError, NetworkError, classifyFailure, codeForStatus, describeError, failureToError, headerValue, isApiError, toApiError } from './errors';
+import { ApiError, NetworkError, classifyFailure, codeForStatus, describeError, failureToError, fieldErrors, headerValue, isApiError, toApiError } from './errors';
 
 describe('toApiError', () => {
   it('keeps the platform error body of a non-2xx answer', () => {
@@ -100,5 +100,28 @@ describe('describeError', () => {
     expect(describeError(new NetworkError('timeout', 'request:fail timeout')).title).toBe('网络超时，请稍后重试');
     expect(describeError(new NetworkError('network', 'Failed to fetch')).title).toBe('网络连接失败，请检查网络后重试');
     expect(describeError(new Error('x')).title).toBe('出错了，请稍后重试');
+  });
+});
+
+describe('fieldErrors', () => {
+  it('keys the issues of a VALIDATION_FAILED by their last field segment, first message wins', () => {
+    const err = toApiError(400, {
+      code: 'VALIDATION_FAILED',
+      message: 'invalid body.idNumber',
+      requestId: 'r',
+      details: { issues: [{ field: 'body.idNumber', message: 'bad id' }, { field: 'body.idNumber', message: 'second' }, { field: 'body.name', message: 'bad name' }, { nope: 1 }] },
+    });
+    expect(fieldErrors(err)).toEqual({ idNumber: 'bad id', name: 'bad name' });
+  });
+
+  it('is empty for anything else', () => {
+    expect(fieldErrors(toApiError(422, { code: 'REAL_NAME_MISMATCH', message: 'x', requestId: 'r', details: { issues: [{ field: 'body.name', message: 'm' }] } }))).toEqual({});
+    expect(fieldErrors(toApiError(400, { code: 'VALIDATION_FAILED', message: 'x', requestId: 'r' }))).toEqual({});
+    expect(fieldErrors(new Error('x'))).toEqual({});
+  });
+
+  it('has Chinese titles for the identity codes', () => {
+    expect(describeError(toApiError(401, { code: 'SESSION_INVALID', message: 'x', requestId: 'r' })).title).toBe('登录已过期，请重新登录');
+    expect(describeError(toApiError(422, { code: 'REAL_NAME_MISMATCH', message: 'x', requestId: 'r' })).title).toMatch(/不一致/);
   });
 });

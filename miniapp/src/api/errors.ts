@@ -149,7 +149,37 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   INTERNAL_ERROR: '服务出现异常，请稍后再试',
   UNAUTHENTICATED: '请先登录',
   FORBIDDEN: '没有权限访问',
+  SESSION_INVALID: '登录已过期，请重新登录',
+  REFRESH_TOKEN_INVALID: '登录已过期，请重新登录',
+  LOGIN_CODE_INVALID: '登录凭证无效，请重试',
+  SMS_SEND_TOO_FREQUENT: '验证码发送太频繁，请稍后再试',
+  SMS_CODE_INVALID: '验证码错误或已过期',
+  SMS_CODE_TOO_MANY_ATTEMPTS: '验证码错误次数过多，请重新获取',
+  REAL_NAME_MISMATCH: '姓名与身份证号码不一致，请核对后重试',
+  ID_NUMBER_BOUND_ELSEWHERE: '该身份证号码已绑定其他账号',
+  REAL_NAME_REQUIRED: '请先完成实名认证',
+  FACE_VERIFICATION_FAILED: '刷脸认证未通过',
+  FACE_CERTIFY_NOT_FOUND: '认证已失效，请重新开始刷脸认证',
+  IDENTITY_LEVEL_REQUIRED: '您的认证等级不足以办理该事项',
+  UPSTREAM_UNAVAILABLE: '相关系统暂时不可用，请稍后再试',
+  UPSTREAM_REJECTED: '相关系统暂时无法处理，请稍后再试',
 };
+
+/** The field problems of a 400 VALIDATION_FAILED (`details.issues`), keyed by the last segment of `field` (`body.idNumber` → `idNumber`). */
+export function fieldErrors(err: unknown): Record<string, string> {
+  if (!isApiError(err) || err.code !== 'VALIDATION_FAILED') return {};
+  const issues = (err.details as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return {};
+  const out: Record<string, string> = {};
+  for (const issue of issues) {
+    if (!issue || typeof issue !== 'object') continue;
+    const { field, message } = issue as { field?: unknown; message?: unknown };
+    if (typeof field !== 'string' || typeof message !== 'string') continue;
+    const key = field.split('.').pop() ?? field;
+    if (!(key in out)) out[key] = message;
+  }
+  return out;
+}
 
 export interface ErrorView {
   /** One line for the citizen. */

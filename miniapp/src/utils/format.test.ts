@@ -1,4 +1,4 @@
-import { feeLabel, highlight, materialFormLabel, routeParam, visitsLabel, workingDaysLabel } from './format';
+import { feeLabel, highlight, materialFormLabel, routeParam, secondsLeft, shanghaiDate, visitsLabel, workingDaysLabel } from './format';
 import { routes } from './routes';
 
 describe('labels', () => {
@@ -59,5 +59,22 @@ describe('routes and route params', () => {
     expect(routeParam('挪车')).toBe('挪车');
     expect(routeParam('100%')).toBe('100%');
     expect(routeParam(undefined)).toBe('');
+  });
+});
+
+describe('dates and countdowns', () => {
+  it('shows a UTC instant as its Asia/Shanghai date', () => {
+    expect(shanghaiDate('2026-03-01T15:59:59Z')).toBe('2026-03-01');
+    expect(shanghaiDate('2026-03-01T16:00:00Z')).toBe('2026-03-02');
+    expect(shanghaiDate('2026-03-01T08:00:00+08:00')).toBe('2026-03-01');
+    expect(shanghaiDate(null)).toBe('');
+    expect(shanghaiDate('not a date')).toBe('');
+  });
+
+  it('counts whole seconds left, never below zero', () => {
+    expect(secondsLeft(10_000, 0)).toBe(10);
+    expect(secondsLeft(10_000, 9_001)).toBe(1);
+    expect(secondsLeft(10_000, 10_000)).toBe(0);
+    expect(secondsLeft(10_000, 20_000)).toBe(0);
   });
 });

@@ -58,3 +58,21 @@ export function routeParam(value: string | undefined): string {
     return value;
   }
 }
+
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+/**
+ * `2026-03-01T15:30:00Z` → `2026-03-01` … in Asia/Shanghai (UTC+8, no daylight saving). Done by
+ * hand: the mini-program runtimes do not all carry time-zone data for Intl.
+ */
+export function shanghaiDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Whole seconds left until `endsAt` (ms since epoch), never negative. */
+export function secondsLeft(endsAt: number, now: number = Date.now()): number {
+  return Math.max(0, Math.ceil((endsAt - now) / 1000));
+}

@@ -3,6 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { catalog } from '../../api';
 import { ItemCard } from '../../components/ItemCard';
+import { Page } from '../../components/Page';
 import { Section } from '../../components/Section';
 import { EmptyView, ErrorView, LoadingView } from '../../components/StateView';
 import { useRequest } from '../../hooks/useRequest';
@@ -17,20 +18,20 @@ export default function BundlePage() {
     if (bundle.data) void Taro.setNavigationBarTitle({ title: bundle.data.name });
   }, [bundle.data]);
 
-  if (!code) return <EmptyView title='缺少主题编码' />;
-  if (bundle.loading && !bundle.data) return <LoadingView rows={3} blocks={3} />;
+  if (!code) return <Page><EmptyView title='缺少主题编码' /></Page>;
+  if (bundle.loading && !bundle.data) return <Page><LoadingView rows={3} blocks={3} /></Page>;
   if (bundle.error) {
     return (
-      <View className='ov-page'>
+      <Page>
         <ErrorView error={bundle.error} onRetry={bundle.reload} />
-      </View>
+      </Page>
     );
   }
   const b = bundle.data;
-  if (!b) return <EmptyView title='暂无该主题的信息' />;
+  if (!b) return <Page><EmptyView title='暂无该主题的信息' /></Page>;
 
   return (
-    <View className='ov-page ov-bundle'>
+    <Page className='ov-bundle'>
       <View className='ov-hero ov-bundle-head'>
         <Text className='ov-hero-title ov-bundle-name'>{b.name}</Text>
         <Text className='ov-hero-subtitle ov-bundle-summary'>{b.summary}</Text>
@@ -48,6 +49,6 @@ export default function BundlePage() {
       <Section title='包含事项' className='ov-bundle-items'>
         {b.items.length ? b.items.map((item) => <ItemCard key={item.itemCode} item={item} showDomain />) : <EmptyView title='暂无包含的事项' />}
       </Section>
-    </View>
+    </Page>
   );
 }

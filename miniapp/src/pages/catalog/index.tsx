@@ -5,6 +5,7 @@ import { HANDLING_MODE_NAMES, type DomainCode, type HandlingMode } from '@onevis
 import { catalog } from '../../api';
 import { ItemCard } from '../../components/ItemCard';
 import { Button } from '../../components/nutui';
+import { Page } from '../../components/Page';
 import { Pill } from '../../components/Pill';
 import { EmptyView, ErrorView, InlineLoading, LoadingView } from '../../components/StateView';
 import { usePagedList, useRequest } from '../../hooks/useRequest';
@@ -39,14 +40,14 @@ export default function CatalogPage() {
 
   if (!known) {
     return (
-      <View className='ov-page'>
+      <Page>
         <EmptyView title='未找到该业务领域' description={code ? `领域代码：${code}` : '缺少领域参数'} />
-      </View>
+      </Page>
     );
   }
 
   return (
-    <View className='ov-page ov-catalog'>
+    <Page className='ov-catalog'>
       <View className='ov-hero'>
         <Text className='ov-hero-title ov-catalog-title'>{summary.data?.name ?? known.name}</Text>
         <Text className='ov-hero-subtitle'>{summary.data?.description ?? known.description}</Text>
@@ -55,11 +56,11 @@ export default function CatalogPage() {
 
       <View className='ov-filters'>
         <Pill size='large' tone={mode === undefined ? 'solid' : 'gray'} className={`ov-chip${mode === undefined ? ' ov-chip--on' : ''}`} onClick={() => setMode(undefined)}>
-          全部
+          {mode === undefined ? '✓ 全部' : '全部'}
         </Pill>
         {MODES.map((m) => (
           <Pill key={m} size='large' tone={mode === m ? 'solid' : 'gray'} className={`ov-chip${mode === m ? ' ov-chip--on' : ''}`} onClick={() => setMode(m)}>
-            {HANDLING_MODE_NAMES[m]}
+            {mode === m ? `✓ ${HANDLING_MODE_NAMES[m]}` : HANDLING_MODE_NAMES[m]}
           </Pill>
         ))}
         <View className='ov-filter-divider' />
@@ -97,6 +98,6 @@ export default function CatalogPage() {
           )}
         </View>
       )}
-    </View>
+    </Page>
   );
 }

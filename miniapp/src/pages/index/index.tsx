@@ -5,6 +5,7 @@ import { DOMAINS } from '@onevisit/shared-types/client';
 import { catalog } from '../../api';
 import { ItemCard } from '../../components/ItemCard';
 import { Grid } from '../../components/nutui';
+import { Page } from '../../components/Page';
 import { SearchBox } from '../../components/SearchBox';
 import { Section } from '../../components/Section';
 import { EmptyView, ErrorView, LoadingView } from '../../components/StateView';
@@ -29,7 +30,7 @@ export default function Home() {
   const counts = new Map(domains.data?.domains.map((d) => [d.code, d.itemCount]) ?? []);
 
   return (
-    <View className='ov-page ov-home'>
+    <Page className='ov-home'>
       <View className='ov-hero'>
         <Text className='ov-hero-title'>{APP_TITLE}</Text>
         <Text className='ov-hero-subtitle'>最多跑一次 · 能网办的不跑腿</Text>
@@ -90,6 +91,6 @@ export default function Home() {
           <EmptyView title='暂无主题服务' />
         )}
       </Section>
-    </View>
+    </Page>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import {
@@ -11,21 +11,18 @@ import {
   type ServiceItem,
 } from '@onevisit/shared-types/client';
 import { catalog } from '../../api';
+import { EligibilityPanel } from '../../components/EligibilityPanel';
+import { InlineNotice } from '../../components/Inline';
 import { Cell } from '../../components/nutui';
+import { Page } from '../../components/Page';
 import { Pill } from '../../components/Pill';
 import { Section } from '../../components/Section';
 import { EmptyView, ErrorView, LoadingView } from '../../components/StateView';
+import { useElderMode } from '../../hooks/useElderMode';
 import { useRequest } from '../../hooks/useRequest';
 import { domainName } from '../../utils/domains';
 import { feeLabel, materialFormLabel, routeParam, visitsLabel, workingDaysLabel } from '../../utils/format';
 import './index.scss';
-
-function call(phoneNumber: string) {
-  Taro.makePhoneCall({ phoneNumber }).catch(() => {
-    // cancelled by the user, or no dialler (desktop browser): show the number instead
-    void Taro.showModal({ title: '咨询电话', content: phoneNumber, showCancel: false });
-  });
-}
 
 export default function ItemPage() {
   const code = routeParam(useRouter().params.code);
@@ -35,22 +32,32 @@ export default function ItemPage() {
     if (item.data) void Taro.setNavigationBarTitle({ title: item.data.name });
   }, [item.data]);
 
-  if (!code) return <EmptyView title='缺少事项编码' />;
-  if (item.loading && !item.data) return <LoadingView rows={4} blocks={4} />;
+  if (!code) return <Page><EmptyView title='缺少事项编码' /></Page>;
+  if (item.loading && !item.data) return <Page><LoadingView rows={4} blocks={4} /></Page>;
   if (item.error) {
     return (
-      <View className='ov-page'>
+      <Page>
         <ErrorView error={item.error} onRetry={item.reload} />
-      </View>
+      </Page>
     );
   }
-  if (!item.data) return <EmptyView title='暂无该事项的办事指南' />;
+  if (!item.data) return <Page><EmptyView title='暂无该事项的办事指南' /></Page>;
   return <ItemGuide item={item.data} />;
 }
 
 function ItemGuide({ item }: { item: ServiceItem }) {
+  const [elder] = useElderMode();
+  const [phoneNotice, setPhoneNotice] = useState<string>();
+  const call = (title: string, phoneNumber: string) => {
+    setPhoneNotice(undefined);
+    Taro.makePhoneCall({ phoneNumber }).catch(() => {
+      // cancelled by the user, or no dialler (desktop browser): show the number instead — in place in elder mode
+      if (elder) setPhoneNotice(`${title}：${phoneNumber}`);
+      else void Taro.showModal({ title, content: phoneNumber, showCancel: false });
+    });
+  };
   return (
-    <View className='ov-page ov-item'>
+    <Page className='ov-item'>
       <View className='ov-hero ov-item-head'>
         <Text className='ov-hero-title ov-item-name'>{item.name}</Text>
         <View className='ov-item-tags'>
@@ -66,8 +73,9 @@ function ItemGuide({ item }: { item: ServiceItem }) {
         <Fact label='业务领域' value={domainName(item.domain)} />
         <Fact label='事项类型' value={ITEM_TYPES[item.itemType].name} />
         <Fact label='到现场次数' value={item.visitsRequired === 0 ? '0 次（零跑腿）' : `最多 ${item.visitsRequired} 次`} />
-        <Fact label='身份认证' value={IDENTITY_LEVEL_NAMES[item.identityLevel]} />
+        <Fact label='身份认证' value={`${IDENTITY_LEVEL_NAMES[item.identityLevel]}（${item.identityLevel}）`} />
         <Fact label='实施编码' value={item.itemCode} />
+        <EligibilityPanel itemCode={item.itemCode} required={item.identityLevel} />
       </Section>
 
       <Section title='办理条件' className='ov-item-conditions'>
@@ -149,11 +157,12 @@ function ItemGuide({ item }: { item: ServiceItem }) {
         <Fact label='实施机关' value={item.department.name} />
         <Fact label='统一社会信用代码' value={item.department.creditCode} />
         <Cell.Group divider>
-          <Cell className='ov-phone' title='咨询电话' extra={item.consultPhone} clickable onClick={() => call(item.consultPhone)} />
+          <Cell className='ov-phone' title='咨询电话' extra={item.consultPhone} clickable onClick={() => call('咨询电话', item.consultPhone)} />
           {item.complaintPhone ? (
-            <Cell className='ov-phone' title='监督投诉电话' extra={item.complaintPhone} clickable onClick={() => call(item.complaintPhone!)} />
+            <Cell className='ov-phone' title='监督投诉电话' extra={item.complaintPhone} clickable onClick={() => call('监督投诉电话', item.complaintPhone!)} />
           ) : null}
         </Cell.Group>
+        <InlineNotice id='item-phone'>{phoneNotice}</InlineNotice>
       </Section>
 
       <Section title='设定依据' className='ov-item-basis'>
@@ -163,7 +172,7 @@ function ItemGuide({ item }: { item: ServiceItem }) {
           </Text>
         ))}
       </Section>
-    </View>
+    </Page>
   );
 }
 

@@ -4,6 +4,7 @@ import { Text, View } from '@tarojs/components';
 import { catalog } from '../../api';
 import { ItemCard } from '../../components/ItemCard';
 import { Button } from '../../components/nutui';
+import { Page } from '../../components/Page';
 import { Pill } from '../../components/Pill';
 import { SearchBox } from '../../components/SearchBox';
 import { Section } from '../../components/Section';
@@ -40,7 +41,7 @@ export default function SearchPage() {
   const bundles = results.first?.bundles ?? [];
 
   return (
-    <View className='ov-page ov-search'>
+    <Page className='ov-search'>
       <View className='ov-search-head'>
         <SearchBox value={text} onChange={change} onSearch={run} autoFocus />
       </View>
@@ -93,6 +94,6 @@ export default function SearchPage() {
           ) : null}
         </View>
       )}
-    </View>
+    </Page>
   );
 }

@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { IDENTITY_PAGES, IDENTITY_ROOT, KNOWN_PAGES, MAIN_PAGES, TAB_PAGES } from './utils/routes';
+
+/**
+ * app.config.ts is evaluated by Taro at build time, so it holds its page lists literally; the
+ * redirect check (utils/redirect.ts) trusts KNOWN_PAGES. Both must name the same pages.
+ */
+const config = fs.readFileSync(path.join(__dirname, 'app.config.ts'), 'utf8');
+const quoted = (block: string) => [...block.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+
+describe('app.config.ts and utils/routes.ts', () => {
+  it('list the same main-package pages, home first', () => {
+    const pages = /pages:\s*\[([^\]]*)\]/.exec(config.slice(config.indexOf('defineAppConfig')));
+    expect(pages).not.toBeNull();
+    expect(quoted(pages![1])).toEqual([...MAIN_PAGES]);
+  });
+
+  it('register the identity subpackage with its pages, preloaded from 我的', () => {
+    const sub = new RegExp(`root:\\s*'${IDENTITY_ROOT}',\\s*pages:\\s*\\[([^\\]]*)\\]`).exec(config);
+    expect(sub).not.toBeNull();
+    expect(quoted(sub![1])).toEqual([...IDENTITY_PAGES]);
+    expect(config).toMatch(new RegExp(`'pages/me/index':\\s*\\{[^}]*packages:\\s*\\['${IDENTITY_ROOT}'\\]`));
+  });
+
+  it('have the tab pages in the tab bar', () => {
+    for (const tab of TAB_PAGES) expect(config).toContain(`pagePath: '${tab}'`);
+    expect(KNOWN_PAGES).toHaveLength(MAIN_PAGES.length + IDENTITY_PAGES.length);
+  });
+});
