@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import zlib from 'node:zlib';
+import { fileSizes, kb, listFiles } from './lib/files.mjs';
 
 export const JS_GZIP_BUDGET = 120 * 1024;
 
@@ -16,26 +16,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const consoleDir = path.join(root, 'bff/console');
 const distDir = path.join(consoleDir, 'dist');
 
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-
-function listFiles(dir, prefix = '') {
-  const out = [];
-  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...listFiles(dir, rel));
-    else if (entry.isFile()) out.push(rel);
-  }
-  return out;
-}
-
 /** Raw and gzip bytes of each built .js and .css file, and which of them index.html loads. */
 export function assetSizes(dir) {
   const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
   return listFiles(dir)
     .filter((f) => f.endsWith('.js') || f.endsWith('.css'))
     .map((rel) => {
-      const buf = fs.readFileSync(path.join(dir, rel));
-      return { rel, raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length, initial: html.includes(rel), text: buf.toString('utf8') };
+      const { raw, gzip, buf } = fileSizes(dir, rel);
+      return { rel, raw, gzip, initial: html.includes(rel), text: buf.toString('utf8') };
     })
     .sort((a, b) => b.gzip - a.gzip);
 }

@@ -10,26 +10,13 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
+import { fileSizes, kb, listFiles } from './lib/files.mjs';
 
 const PLATFORMS = ['weapp', 'alipay', 'h5'];
 export const MAIN_PACKAGE_LIMIT = 1_048_576;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const miniapp = path.join(root, 'miniapp');
-
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-
-/** Every file under `dir`, as paths relative to it with forward slashes. */
-function listFiles(dir, prefix = '') {
-  const out = [];
-  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...listFiles(dir, rel));
-    else if (entry.isFile()) out.push(rel);
-  }
-  return out;
-}
 
 /** Subpackage roots declared in app.json (`subPackages` or `subpackages`), normalised to `root/`. */
 export function subpackageRoots(appJson) {
@@ -59,8 +46,8 @@ export function h5JsSizes(distDir) {
   const files = listFiles(distDir)
     .filter((f) => f.endsWith('.js'))
     .map((rel) => {
-      const buf = fs.readFileSync(path.join(distDir, rel));
-      return { rel, raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length };
+      const { raw, gzip } = fileSizes(distDir, rel);
+      return { rel, raw, gzip };
     })
     .sort((a, b) => b.gzip - a.gzip);
   const index = path.join(distDir, 'index.html');

@@ -15,7 +15,7 @@ const TARGETS = {
   },
   console: {
     index: 'bff/console/dist/index.html',
-    sources: ['bff/console/src', 'bff/console/index.html', 'shared-types/src'],
+    sources: ['bff/console/src', 'bff/console/index.html', 'bff/console/vite.config.mts', 'shared-types/src'],
     build: ['scripts/build-console.mjs'],
   },
 };

@@ -96,6 +96,8 @@ export const AuditEntrySchema = z
     reason: z.string().nullable(),
     requestId: z.string(),
     ip: z.string().nullable(),
+    /** Context for an investigator (e.g. which field was unmasked); never a personal value. */
+    details: z.record(z.string(), z.unknown()).nullable(),
   })
   .meta({ id: 'AuditEntry' });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;

@@ -152,3 +152,33 @@ export function roleCan(role: StaffRole, permission: Permission): boolean {
 /** Fields a staff member may unmask, each read audited with its reason. */
 export const UNMASKABLE_FIELDS = ['name', 'idNumber', 'phone'] as const;
 export type UnmaskableField = (typeof UNMASKABLE_FIELDS)[number];
+
+/**
+ * Every action the audit log records, with its display name. The BFF's AuditService accepts only
+ * these, so a new action cannot reach the log without a name the console can show.
+ */
+export const AUDIT_ACTION_NAMES = {
+  'citizen.search': '查询市民',
+  'citizen.unmask': '查看完整个人信息',
+  'staff.login': '登录',
+  'staff.login_failed': '登录失败',
+  'staff.login_locked': '锁定期间尝试登录',
+  'staff.locked': '账号被锁定',
+  'staff.logout': '退出',
+  'staff.create': '新建人员',
+  'staff.create_admin': '初始化管理员',
+  'staff.update': '修改人员',
+  'staff.password_reset': '重置密码',
+} as const;
+export type AuditAction = keyof typeof AUDIT_ACTION_NAMES;
+
+export const AUDIT_SUBJECT_TYPE_NAMES: Record<string, string> = {
+  citizen: '市民',
+  staff: '工作人员',
+  phone_query: '按手机号查询',
+  id_number_query: '按身份证号查询',
+};
+
+export const AUDIT_ACTOR_TYPE_NAMES = { staff: '工作人员', citizen: '市民', partner: '合作方', system: '系统' } as const;
+
+export const UNMASKABLE_FIELD_NAMES: Record<UnmaskableField, string> = { name: '姓名', idNumber: '身份证号', phone: '手机号' };

@@ -121,7 +121,7 @@ export const api = {
     request<Staff>('POST', consolePaths.staff, body),
   updateStaff: (staffId: string, body: { role?: StaffRole; status?: Staff['status']; unlock?: true }) =>
     request<Staff>('PATCH', consolePaths.staffMember(staffId), body),
-  setStaffPassword: (staffId: string, password: string) => request<unknown>('POST', consolePaths.staffPassword(staffId), { password }),
+  setStaffPassword: (staffId: string, password: string) => request<Staff>('POST', consolePaths.staffPassword(staffId), { password }),
 
   audit: (query: { actorId?: string; action?: string; subjectId?: string; from?: string; to?: string; page: number; pageSize: number }) =>
     request<Page<AuditEntry>>('GET', consolePaths.audit, undefined, query),

@@ -48,6 +48,7 @@ const ERROR_HEADLINES: Partial<Record<ErrorCode | 'NETWORK_ERROR' | 'BAD_RESPONS
   PERMISSION_DENIED: '当前角色无权执行此操作',
   STAFF_NOT_FOUND: '未找到该工作人员',
   USERNAME_TAKEN: '用户名已被占用',
+  CONFLICT: '操作与当前状态冲突，未执行',
   CITIZEN_NOT_FOUND: '未找到该市民',
   UNMASK_REASON_REQUIRED: '请填写查看事由',
   ROUTE_NOT_FOUND: '接口不存在（服务端版本可能不一致）',

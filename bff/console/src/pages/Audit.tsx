@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { AUDIT_ACTION_NAMES, AUDIT_ACTOR_TYPE_NAMES, AUDIT_SUBJECT_TYPE_NAMES, UNMASKABLE_FIELD_NAMES, type UnmaskableField } from '@onevisit/shared-types/client';
 import type { AuditEntry, Page } from '@onevisit/shared-types/client';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -7,7 +8,7 @@ import { formatTime, shanghaiDayBoundary, todayInShanghai } from '../format';
 import type { AuditLinkFilter } from '../router';
 
 const PAGE_SIZE = 20;
-const ACTOR_TYPE_NAMES: Record<AuditEntry['actorType'], string> = { staff: '工作人员', citizen: '市民', partner: '合作方', system: '系统' };
+const ACTION_NAMES: Record<string, string> = AUDIT_ACTION_NAMES;
 
 interface Filters {
   actorId: string;
@@ -96,7 +97,14 @@ export function AuditPage({ initialFilter }: { initialFilter: AuditLinkFilter })
           </div>
           <div className="field">
             <label htmlFor="audit-action">操作类型</label>
-            <input id="audit-action" value={draft.action} onChange={set('action')} autoComplete="off" maxLength={64} />
+            <input id="audit-action" list="audit-action-codes" value={draft.action} onChange={set('action')} autoComplete="off" maxLength={64} />
+            <datalist id="audit-action-codes">
+              {Object.entries(ACTION_NAMES).map(([code, name]) => (
+                <option key={code} value={code}>
+                  {name}
+                </option>
+              ))}
+            </datalist>
           </div>
           <div className="field">
             <label htmlFor="audit-subject">对象 ID</label>
@@ -165,15 +173,23 @@ export function AuditPage({ initialFilter }: { initialFilter: AuditLinkFilter })
                         <td>
                           {a.actorName}
                           <div className="sub mono">
-                            {ACTOR_TYPE_NAMES[a.actorType] ?? a.actorType} · {a.actorId}
+                            {AUDIT_ACTOR_TYPE_NAMES[a.actorType] ?? a.actorType} · {a.actorId}
                           </div>
                         </td>
-                        <td className="mono">{a.action}</td>
+                        <td>
+                          {ACTION_NAMES[a.action] ?? a.action}
+                          {ACTION_NAMES[a.action] && <div className="sub mono">{a.action}</div>}
+                        </td>
                         <td>
                           <span className="mono">{a.subjectId}</span>
-                          <div className="sub">{a.subjectType}</div>
+                          <div className="sub">{AUDIT_SUBJECT_TYPE_NAMES[a.subjectType] ?? a.subjectType}</div>
                         </td>
-                        <td className="audit-reason">{a.reason ?? <span className="muted">—</span>}</td>
+                        <td className="audit-reason">
+                          {a.reason ?? <span className="muted">—</span>}
+                          {typeof a.details?.field === 'string' && (
+                            <div className="sub">字段：{UNMASKABLE_FIELD_NAMES[a.details.field as UnmaskableField] ?? a.details.field}</div>
+                          )}
+                        </td>
                         <td>
                           <code className="request-id">{a.requestId}</code>
                           <div className="sub">{a.auditId}</div>

@@ -15,7 +15,7 @@ export interface AuditFilter {
 export class AuditRepo {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  async insert(entry: Omit<AuditEntry, 'at'> & { at: Date; details: unknown }): Promise<void> {
+  async insert(entry: Omit<AuditEntry, 'at'> & { at: Date }): Promise<void> {
     await this.db
       .insertInto('audit_log')
       .values({
@@ -30,7 +30,7 @@ export class AuditRepo {
         reason: entry.reason,
         request_id: entry.requestId,
         ip: entry.ip,
-        details: entry.details === undefined ? null : JSON.stringify(entry.details),
+        details: entry.details === null ? null : JSON.stringify(entry.details),
       })
       .execute();
   }
@@ -64,6 +64,7 @@ export class AuditRepo {
         reason: r.reason,
         requestId: r.request_id,
         ip: r.ip,
+        details: r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>),
       })),
     };
   }

@@ -1,4 +1,4 @@
-import type { AuditEntry, Page } from '@onevisit/shared-types';
+import type { AuditAction, AuditEntry, Page } from '@onevisit/shared-types';
 import { newId } from '../../db/sql';
 import type { AuditFilter, AuditRepo } from './repo';
 
@@ -10,8 +10,8 @@ export interface AuditActor {
 
 export interface AuditRecord {
   actor: AuditActor;
-  /** Dotted verb, e.g. `citizen.unmask`, `staff.create`, `staff.login_failed`. */
-  action: string;
+  /** One of the named actions in shared-types (AUDIT_ACTION_NAMES). */
+  action: AuditAction;
   subject: { type: string; id: string };
   reason?: string;
   requestId: string;
@@ -42,7 +42,7 @@ export class AuditService {
       reason: r.reason ?? null,
       requestId: r.requestId,
       ip: r.ip ?? null,
-      details: r.details,
+      details: r.details ?? null,
     });
     return auditId;
   }
