@@ -60,3 +60,14 @@ export async function startTestApp(mode: StorageMode, extraEnv: Record<string, s
     },
   };
 }
+
+/** Fails on any unmasked resident ID number, mobile number or bearer token in captured log lines. */
+export function expectNoPersonalDataIn(logs: Record<string, unknown>[]): void {
+  const text = logs.map((l) => JSON.stringify(l)).join('\n');
+  const leaks = [
+    /(?:^|[^0-9A-Za-z*])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/,
+    /(?:^|\D)1[3-9]\d{9}(?!\d)/,
+    /Bearer [A-Za-z0-9_-]{20}/,
+  ].flatMap((re) => text.match(re) ?? []);
+  if (leaks.length) throw new Error(`personal data in the logs: ${leaks.join(' | ')}`);
+}

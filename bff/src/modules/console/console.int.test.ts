@@ -1,5 +1,5 @@
 import type { AuditEntry, ConsoleSession, ErrorBody, Page, Staff } from '@onevisit/shared-types';
-import { startTestApp, type TestApp } from '../../testing/app';
+import { expectNoPersonalDataIn, startTestApp, type TestApp } from '../../testing/app';
 import { testIdNumber } from '../../testing/citizens';
 import { storageModes } from '../../testing/storage';
 
@@ -156,5 +156,10 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('console API on %
     await error(await admin.request('PATCH', `/staff/${me.staffId}`, { role: 'agent' }), 409, 'CONFLICT');
     await error(await admin.request('GET', '/no/such/thing'), 404, 'ROUTE_NOT_FOUND');
     await error(await new ConsoleClient(app.url).request('GET', '/audit'), 401, 'SESSION_INVALID');
+  });
+
+  it('logged no unmasked personal data, though it searched by full numbers and unmasked one', () => {
+    expect(app.logs.length).toBeGreaterThan(30);
+    expectNoPersonalDataIn(app.logs);
   });
 });
