@@ -1,21 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import { createTable, type MigrationStep } from './ddl';
 import { columnTypes, type DialectName } from './sql';
 
 /**
- * Every migration of the platform, in order, written once for SQLite and MySQL. Neither has
- * transactional DDL, so each migration is small and safe to re-run up to its failing statement.
- * Never edit a migration that has shipped; add the next one.
+ * Every migration of the platform, run in name order, written once for SQLite and MySQL. Neither
+ * has transactional DDL, so each migration is small. Never edit a migration that has shipped; add
+ * the next one. A module may keep its migrations beside it (`modules/<name>/migrations.ts`,
+ * exporting a record of `NNNN_name` steps) and list them in `moduleMigrations` below.
  */
-/** MySQL tables are created utf8mb4 whatever the server's default (Chinese text, emoji in notes). */
-function createTable(db: Kysely<unknown>, dialect: DialectName, name: string) {
-  const builder = db.schema.createTable(name).ifNotExists();
-  return dialect === 'mysql' ? builder.modifyEnd(sql`default charset=utf8mb4 collate=utf8mb4_unicode_ci`) : builder;
-}
+const moduleMigrations: Record<string, MigrationStep>[] = [];
 
-type Step = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
-
-const migrations: Record<string, Step> = {
+const coreMigrations: Record<string, MigrationStep> = {
   '0001_catalog': async (db, dialect) => {
     const t = columnTypes(dialect);
     await createTable(db, dialect, 'catalog_items')
@@ -106,6 +102,8 @@ const migrations: Record<string, Step> = {
     }
   },
 };
+
+const migrations: Record<string, MigrationStep> = Object.assign({}, coreMigrations, ...moduleMigrations);
 
 export class InCodeMigrations implements MigrationProvider {
   constructor(private readonly dialect: DialectName) {}
