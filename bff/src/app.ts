@@ -119,7 +119,10 @@ export function createApp(container: Container): Koa {
   const api = new ApiRouter(API_PREFIX, {
     validateResponses: config.validateResponses,
     authenticators: { citizen: citizenAuthenticator(container.identity) },
-  }).add(...catalogRoutes(container.catalog), ...identityRoutes(container.identity));
+  }).add(
+    ...catalogRoutes(container.catalog),
+    ...identityRoutes(container.identity, container.kv.rateLimiter({ name: 'sms-ip', points: config.smsPerIpPerHour, durationSeconds: 3600 })),
+  );
   const consoleApi = new ApiRouter(CONSOLE_API_PREFIX, {
     validateResponses: config.validateResponses,
     authenticators: { staff: container.staff.authenticator() },

@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   TRUST_PROXY: boolFlag,
   /** Requests per minute per client IP on the citizen API. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  /** SMS login codes per client IP per hour (a shared NAT of an office may need more). */
+  SMS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
   CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** A regular expression every implementation code (实施编码) must match; province-specific. */
   ITEM_CODE_PATTERN: z
@@ -116,6 +118,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean;
   rateLimitPerMinute: number;
+  smsPerIpPerHour: number;
   catalogCacheTtlSeconds: number;
   itemCodePattern: RegExp;
   shutdownTimeoutMs: number;
@@ -181,6 +184,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    smsPerIpPerHour: e.SMS_PER_IP_PER_HOUR,
     catalogCacheTtlSeconds: e.CATALOG_CACHE_TTL_SECONDS,
     itemCodePattern: new RegExp(e.ITEM_CODE_PATTERN),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -23,6 +23,7 @@ import {
 } from '@onevisit/shared-types';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../http/errors';
+import { consumeOrRefuse } from '../../http/rateLimit';
 import { defineRoute, type AnyRouteDef } from '../../http/route';
 import type { AuditService } from '../audit/service';
 import type { IdentityService } from '../identity/service';
@@ -30,16 +31,6 @@ import { CONSOLE_COOKIE, StaffService, type RequestMeta } from './staffService';
 
 const meta = (ctx: Context): RequestMeta => ({ requestId: ctx.state.requestId, ip: ctx.ip });
 const staffActor = (ctx: Context) => ({ type: 'staff' as const, id: ctx.state.staff!.staffId, name: ctx.state.staff!.displayName });
-
-async function limit(limiter: RateLimiterAbstract, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (rejection) {
-    if (rejection instanceof Error) throw rejection;
-    const retryAfterSeconds = Math.ceil((rejection as { msBeforeNext: number }).msBeforeNext / 1000);
-    throw new AppError('RATE_LIMITED', 'too many login attempts; wait and try again', { retryAfterSeconds });
-  }
-}
 
 export interface ConsoleDeps {
   staff: StaffService;
@@ -62,8 +53,9 @@ export function consoleRoutes({ staff, identity, audit, loginLimiters }: Console
       response: ConsoleSessionSchema,
       errors: ['STAFF_LOGIN_FAILED', 'STAFF_LOCKED'],
       handler: async ({ body }, ctx) => {
-        await limit(loginLimiters.byIp, ctx.ip);
-        await limit(loginLimiters.byIpAndUser, `${ctx.ip}:${body.username.toLowerCase()}`);
+        const message = 'too many login attempts; wait and try again';
+        await consumeOrRefuse(ctx, loginLimiters.byIp, ctx.ip, message);
+        await consumeOrRefuse(ctx, loginLimiters.byIpAndUser, `${ctx.ip}:${body.username.toLowerCase()}`, message);
         const { token, session } = await staff.login(body.username, body.password, meta(ctx));
         ctx.cookies.set(CONSOLE_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/console', overwrite: true });
         return session;

@@ -120,6 +120,20 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('citizen identity
     await error(await app.post('/api/v1/auth/sms/send', { phone: '1381234567' }), 400, 'VALIDATION_FAILED');
   });
 
+  it('limits SMS codes per client address across many numbers (SMS pumping)', async () => {
+    const limited = await startTestApp(mode, { SMS_PER_IP_PER_HOUR: '2' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await limited.post('/api/v1/auth/sms/send', { phone: nextPhone() })).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      const refused = await limited.post('/api/v1/auth/sms/send', { phone: nextPhone() });
+      expect(((await refused.json()) as ErrorBody).code).toBe('RATE_LIMITED');
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('real-name: refuses bad ID numbers by rule, a name the registry does not hold, and an ID bound to another account', async () => {
     const session = await loginBySms(app, nextPhone());
     const valid = testIdNumber('19820303', '111');

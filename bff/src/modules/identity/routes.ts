@@ -18,7 +18,9 @@ import {
   TokenExchangeRequestSchema,
   WechatLoginRequestSchema,
 } from '@onevisit/shared-types';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../http/errors';
+import { consumeOrRefuse } from '../../http/rateLimit';
 import { defineRoute, type AnyRouteDef, type Authenticator } from '../../http/route';
 import type { IdentityService } from './service';
 
@@ -48,7 +50,11 @@ function sameOriginReturnUrl(ctx: Context, url: string | undefined): string | un
   return parsed.toString();
 }
 
-export function identityRoutes(identity: IdentityService): AnyRouteDef[] {
+/**
+ * @param smsPerIp limits codes sent per client address: the per-number cooldown and daily cap
+ *   stop bombing one phone; this stops one client spraying many numbers (SMS pumping).
+ */
+export function identityRoutes(identity: IdentityService, smsPerIp: RateLimiterAbstract): AnyRouteDef[] {
   const tags = ['identity'];
   const login = { tags, security: 'public' as const, response: SessionResponseSchema };
   return [
@@ -62,8 +68,11 @@ export function identityRoutes(identity: IdentityService): AnyRouteDef[] {
       security: 'public',
       body: SmsSendRequestSchema,
       response: SmsSendResponseSchema,
-      errors: ['SMS_SEND_TOO_FREQUENT', 'UPSTREAM_UNAVAILABLE'],
-      handler: ({ body }) => identity.sendSmsCode(body.phone),
+      errors: ['SMS_SEND_TOO_FREQUENT', 'RATE_LIMITED', 'UPSTREAM_UNAVAILABLE'],
+      handler: async ({ body }, ctx) => {
+        await consumeOrRefuse(ctx, smsPerIp, ctx.ip, 'too many SMS codes from this address; try later');
+        return identity.sendSmsCode(body.phone);
+      },
     }),
     defineRoute({ ...login, method: 'post', path: apiPaths.authSmsLogin, summary: 'Log in with a phone number and its SMS code (H5)', body: SmsLoginRequestSchema, errors: ['SMS_CODE_INVALID', 'SMS_CODE_TOO_MANY_ATTEMPTS'], handler: ({ body }) => identity.loginSms(body.phone, body.code) }),
     defineRoute({
