@@ -2,6 +2,7 @@
 // real app, against a bare Koa baseline in the same run, on the embedded default and on
 // MariaDB + Redis. Writes docs/benchmarks.md. A benchmark, not a test: it asserts nothing.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -123,7 +124,16 @@ async function main() {
 
   const coldStarts: string[] = [];
   for (const [mode, env] of modes) {
-    const appEnv = { ...env, RATE_LIMIT_PER_MINUTE: '10000000', LOG_LEVEL: 'info', H5_DIR: '/nonexistent' };
+    const appEnv = {
+      ...env,
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      LOG_LEVEL: 'info',
+      H5_DIR: '/nonexistent',
+      // Production mode wants real keys and refuses simulators unless told: a benchmark is told.
+      ALLOW_SIMULATORS: 'true',
+      PII_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+    };
     // First start migrates and seeds an empty database; the second is a plain restart.
     const first = await startChild('bff/src/server.ts', appEnv);
     await first.stop();
