@@ -15,6 +15,8 @@ import { buildOpenApi } from './http/openapi';
 import { rateLimitByIp } from './http/rateLimit';
 import { requestContext } from './http/requestContext';
 import { ApiRouter } from './http/route';
+import { calendarRoutes } from './modules/calendar/routes';
+import { outboxRoutes } from './outbox';
 import { catalogRoutes } from './modules/catalog/routes';
 import { consoleRoutes } from './modules/console/routes';
 import { healthRoutes } from './modules/health/routes';
@@ -136,6 +138,8 @@ export function createApp(container: Container): Koa {
         byIp: container.kv.rateLimiter({ name: 'console-login-ip', points: 50, durationSeconds: 900 }),
       },
     }),
+    ...calendarRoutes({ calendar: container.calendar }),
+    ...outboxRoutes({ outbox: container.outbox, audit: container.audit }),
   );
   const ops = new ApiRouter('', { validateResponses: config.validateResponses }).add(
     ...healthRoutes(

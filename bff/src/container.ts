@@ -8,6 +8,8 @@ import { createIdentityAdapters, type IdentityAdapterOptions } from './adapters'
 import type { IdentityAdapters } from './adapters/ports';
 import { AuditRepo } from './modules/audit/repo';
 import { AuditService } from './modules/audit/service';
+import { CalendarRepo } from './modules/calendar/repo';
+import { CalendarService } from './modules/calendar/service';
 import { CatalogRepo } from './modules/catalog/repo';
 import { CatalogService } from './modules/catalog/service';
 import { StaffRepo } from './modules/console/staffRepo';
@@ -15,6 +17,7 @@ import { StaffService, type StaffSessionData } from './modules/console/staffServ
 import { IdentityRepo } from './modules/identity/repo';
 import { IdentityService, type CitizenSessionData } from './modules/identity/service';
 import { TrustedIssuers, type TrustedIssuer } from './modules/identity/trustedIssuers';
+import { OutboxDispatcher, OutboxRepo, OutboxService } from './outbox';
 import { createPiiCipher, type PiiCipher } from './security/pii';
 import { SessionStore } from './security/sessions';
 import type { Simulators } from './sim';
@@ -29,6 +32,10 @@ export interface Container {
   pii: PiiCipher;
   catalog: CatalogService;
   audit: AuditService;
+  calendar: CalendarService;
+  outbox: OutboxService;
+  /** Delivers outbox rows; modules register handlers for their topics. Started by the server. */
+  outboxDispatcher: OutboxDispatcher;
   identity: IdentityService;
   staff: StaffService;
   adapters: IdentityAdapters;
@@ -129,7 +136,12 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     cacheTtlSeconds: config.catalogCacheTtlSeconds,
     itemCodePattern: config.itemCodePattern,
   });
+  const metrics = createMetrics();
+  const outboxRepo = new OutboxRepo(database.db, database.dialect);
+  const outbox = new OutboxService(outboxRepo);
+  const outboxDispatcher = new OutboxDispatcher(outboxRepo, { logger: logger.child({ component: 'outbox' }), registry: metrics.registry });
   const audit = new AuditService(new AuditRepo(database.db));
+  const calendar = new CalendarService(new CalendarRepo(database.db, database.dialect), audit, { kv });
   const identity = new IdentityService(
     new IdentityRepo(database.db),
     pii,
@@ -155,10 +167,13 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     logger,
     database,
     kv,
-    metrics: createMetrics(),
+    metrics,
     pii,
     catalog,
     audit,
+    calendar,
+    outbox,
+    outboxDispatcher,
     identity,
     staff,
     adapters,
@@ -166,6 +181,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     selfUrl,
     lifecycle: { draining: false },
     async close() {
+      await outboxDispatcher.stop();
       await Promise.allSettled([kv.close(), database.close()]);
     },
   };

@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createContainer, type Container } from './container';
 import { createLogger } from './logger';
+import { CALENDAR_SEED } from './modules/calendar/seed';
 import { seedBundles, seedItems } from './modules/catalog/seed';
 
 export interface RunningServer {
@@ -26,6 +27,8 @@ export async function startServer(
     await container.database.migrate();
     const seeded = await container.catalog.seedIfEmpty(seedItems, seedBundles);
     if (seeded) logger.info({ items: seeded, bundles: seedBundles.length }, 'seeded the service catalogue');
+    const calendarYears = await container.calendar.seedIfEmpty(CALENDAR_SEED);
+    if (calendarYears.length) logger.info({ years: calendarYears }, 'seeded the working-day calendar');
     const admin = await container.staff.ensureFirstAdmin(config.staff.firstAdmin);
     if (admin === 'created') logger.info({ username: config.staff.firstAdmin!.username }, 'created the first console admin');
     if (admin === 'none') logger.warn('no console admin yet: set CONSOLE_ADMIN_USERNAME and CONSOLE_ADMIN_PASSWORD, or run npm run console:admin -- <username>');
@@ -44,12 +47,15 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   container.selfUrl.value = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  // Deliveries may call the in-process simulators: start once listening.
+  container.outboxDispatcher.start(1_000);
   logger.info({ url, db: config.db.kind, kv: config.kv.kind, simulators: Boolean(container.simulators), ms: Date.now() - started }, 'OneVisit BFF listening');
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       container.lifecycle.draining = true;
+      const dispatcherStopped = container.outboxDispatcher.stop();
       logger.info('shutting down: no new connections, finishing in-flight requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections turn idle as their last response ends; close them as they do.
@@ -62,6 +68,7 @@ export async function startServer(
       await closed;
       clearInterval(reaper);
       clearTimeout(timer);
+      await dispatcherStopped;
       await container.close();
       logger.info('stopped');
     })());

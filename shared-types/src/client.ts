@@ -14,3 +14,6 @@ export type * from './errors';
 export type * from './paging';
 export type * from './identity';
 export type * from './console';
+export * from './calendar-labels';
+export type * from './calendar';
+export type * from './outbox';

@@ -58,6 +58,9 @@ export const errorStatus = {
   USERNAME_TAKEN: 409,
   CITIZEN_NOT_FOUND: 404,
   UNMASK_REASON_REQUIRED: 400,
+  // outbox dead letters (console)
+  OUTBOX_ENTRY_NOT_FOUND: 404,
+  OUTBOX_ENTRY_NOT_DEAD: 409,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof errorStatus;

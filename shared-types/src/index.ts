@@ -8,3 +8,5 @@ export * from './paging';
 export * from './catalog';
 export * from './identity';
 export * from './console';
+export * from './calendar';
+export * from './outbox';

@@ -135,6 +135,7 @@ export const PERMISSIONS = [
   'staff:manage',
   'audit:read',
   'catalog:manage',
+  'outbox:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -142,7 +143,7 @@ export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   agent: ['citizen:search', 'citizen:view', 'citizen:unmask'],
   approver: ['citizen:search', 'citizen:view', 'citizen:unmask'],
   supervisor: ['citizen:search', 'citizen:view', 'citizen:unmask', 'audit:read', 'staff:read'],
-  admin: ['citizen:search', 'citizen:view', 'citizen:unmask', 'audit:read', 'staff:read', 'staff:manage', 'catalog:manage'],
+  admin: ['citizen:search', 'citizen:view', 'citizen:unmask', 'audit:read', 'staff:read', 'staff:manage', 'catalog:manage', 'outbox:manage'],
 };
 
 export function roleCan(role: StaffRole, permission: Permission): boolean {
@@ -169,6 +170,8 @@ export const AUDIT_ACTION_NAMES = {
   'staff.create_admin': '初始化管理员',
   'staff.update': '修改人员',
   'staff.password_reset': '重置密码',
+  'calendar.update': '修改工作日历',
+  'outbox.retry': '重试投递',
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_NAMES;
 
@@ -177,6 +180,8 @@ export const AUDIT_SUBJECT_TYPE_NAMES: Record<string, string> = {
   staff: '工作人员',
   phone_query: '按手机号查询',
   id_number_query: '按身份证号查询',
+  calendar_day: '工作日历',
+  outbox: '投递队列',
 };
 
 export const AUDIT_ACTOR_TYPE_NAMES = { staff: '工作人员', citizen: '市民', partner: '合作方', system: '系统' } as const;
