@@ -187,3 +187,30 @@ export const AUDIT_SUBJECT_TYPE_NAMES: Record<string, string> = {
 export const AUDIT_ACTOR_TYPE_NAMES = { staff: '工作人员', citizen: '市民', partner: '合作方', system: '系统' } as const;
 
 export const UNMASKABLE_FIELD_NAMES: Record<UnmaskableField, string> = { name: '姓名', idNumber: '身份证号', phone: '手机号' };
+
+// ---- applications (办件) ----
+
+/** Every state of a case, in the order a case usually passes them, with the citizen-facing name. */
+export const CASE_STATE_NAMES = {
+  draft: '草稿',
+  submitted: '已提交',
+  pre_reviewed: '已预审',
+  accepted: '已受理',
+  supplement_requested: '待补正',
+  not_accepted: '不予受理',
+  in_review: '审批中',
+  approved: '审批通过',
+  rejected: '不予批准',
+  awaiting_payment: '待缴费',
+  paid: '已缴费',
+  producing: '制证中',
+  shipped: '已寄出',
+  ready_for_pickup: '待领取',
+  completed: '已办结',
+  withdrawn: '已撤回',
+} as const;
+export type CaseState = keyof typeof CASE_STATE_NAMES;
+export const CASE_STATES = Object.keys(CASE_STATE_NAMES) as CaseState[];
+
+/** States a case never leaves. */
+export const TERMINAL_CASE_STATES: readonly CaseState[] = ['not_accepted', 'rejected', 'completed', 'withdrawn'];

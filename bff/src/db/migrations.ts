@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { calendarMigrations } from '../modules/calendar/migrations';
 import { outboxMigrations } from '../outbox/migrations';
+import { applicationMigrations } from '../modules/applications/migrations';
 import { createTable, type MigrationStep } from './ddl';
 import { columnTypes, type DialectName } from './sql';
 
@@ -11,7 +12,7 @@ import { columnTypes, type DialectName } from './sql';
  * the next one. A module may keep its migrations beside it (`modules/<name>/migrations.ts`,
  * exporting a record of `NNNN_name` steps) and list them in `moduleMigrations` below.
  */
-const moduleMigrations: Record<string, MigrationStep>[] = [calendarMigrations, outboxMigrations];
+const moduleMigrations: Record<string, MigrationStep>[] = [calendarMigrations, outboxMigrations, applicationMigrations];
 
 const coreMigrations: Record<string, MigrationStep> = {
   '0001_catalog': async (db, dialect) => {
