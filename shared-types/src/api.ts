@@ -42,4 +42,6 @@ export const consolePaths = {
   staffMember: (staffId: string) => `/staff/${encodeURIComponent(staffId)}`,
   staffPassword: (staffId: string) => `/staff/${encodeURIComponent(staffId)}/password`,
   audit: '/audit',
+  outboxDead: '/outbox/dead',
+  outboxRetry: (id: string) => `/outbox/${encodeURIComponent(id)}/retry`,
 } as const;

@@ -17,3 +17,4 @@ export type * from './console';
 export * from './calendar-labels';
 export type * from './calendar';
 export type * from './outbox';
+export * from './forms';

@@ -10,3 +10,4 @@ export * from './identity';
 export * from './console';
 export * from './calendar';
 export * from './outbox';
+export * from './forms';

@@ -48,8 +48,8 @@ export function isValidIdNumber(raw: string, today: Date = new Date()): boolean 
   return idNumberCheckChar(id.slice(0, 17)) === id[17];
 }
 
-/** Province-level codes of GB/T 2260. */
-const PROVINCE_PREFIXES = new Set([
+/** Province-level codes of GB/T 2260 (the first two digits of a region code or an ID number). */
+export const PROVINCE_PREFIXES: ReadonlySet<string> = new Set([
   '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
   '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64',
   '65', '71', '81', '82',

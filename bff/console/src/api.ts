@@ -3,13 +3,18 @@
  * the session cookie (same origin), adds `X-CSRF-Token` to every write, and turns an error body
  * `{code, message, requestId, details}` into an `ApiError`. No `fetch` elsewhere.
  */
-import { CONSOLE_API_PREFIX, consolePaths } from '@onevisit/shared-types/client';
+import { CONSOLE_API_PREFIX, calendarPaths, consolePaths } from '@onevisit/shared-types/client';
 import type {
   AuditEntry,
+  CalendarDayDeleteResponse,
+  CalendarDayUpsertRequest,
+  CalendarDayUpsertResponse,
+  CalendarYearResponse,
   CitizenDetail,
   CitizenSummary,
   ConsoleSession,
   ErrorCode,
+  OutboxEntry,
   Page,
   Staff,
   StaffRole,
@@ -46,7 +51,9 @@ function withQuery(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, query?: Query): Promise<T> {
+const outboxPaths = { dead: consolePaths.outboxDead, retry: consolePaths.outboxRetry } as const;
+
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, query?: Query): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -125,4 +132,11 @@ export const api = {
 
   audit: (query: { actorId?: string; action?: string; subjectId?: string; from?: string; to?: string; page: number; pageSize: number }) =>
     request<Page<AuditEntry>>('GET', consolePaths.audit, undefined, query),
+
+  calendar: (year: number) => request<CalendarYearResponse>('GET', calendarPaths.calendar, undefined, { year }),
+  setCalendarDay: (date: string, body: CalendarDayUpsertRequest) => request<CalendarDayUpsertResponse>('PUT', calendarPaths.calendarDay(date), body),
+  clearCalendarDay: (date: string) => request<CalendarDayDeleteResponse>('DELETE', calendarPaths.calendarDay(date)),
+
+  outboxDead: (query: { topic?: string; page: number; pageSize: number }) => request<Page<OutboxEntry>>('GET', outboxPaths.dead, undefined, query),
+  retryOutbox: (id: string) => request<OutboxEntry>('POST', outboxPaths.retry(id), {}),
 };

@@ -29,6 +29,11 @@ export function todayInShanghai(now = new Date()): string {
   return new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The current year in Beijing time. */
+export function yearInShanghai(now = new Date()): number {
+  return Number(todayInShanghai(now).slice(0, 4));
+}
+
 /** The UTC instant where a Beijing calendar day starts (`endOfDay`: its last millisecond), as ISO. */
 export function shanghaiDayBoundary(day: string, endOfDay = false): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
@@ -55,6 +60,8 @@ const ERROR_HEADLINES: Partial<Record<ErrorCode | 'NETWORK_ERROR' | 'BAD_RESPONS
   INTERNAL_ERROR: '服务器内部错误',
   SERVICE_UNAVAILABLE: '服务暂不可用，请稍后再试',
   UPSTREAM_UNAVAILABLE: '上游系统暂不可用，请稍后再试',
+  OUTBOX_ENTRY_NOT_FOUND: '未找到该投递记录',
+  OUTBOX_ENTRY_NOT_DEAD: '该记录已不在死信中（可能已被他人重试），未执行',
   NETWORK_ERROR: '网络连接失败',
   BAD_RESPONSE: '服务器返回了无法识别的内容',
 };

@@ -4,12 +4,16 @@
  * they stay out of browser history.
  */
 import { useEffect, useState } from 'react';
+import { CALENDAR_YEAR_MAX, CALENDAR_YEAR_MIN } from '@onevisit/shared-types/client';
 
 export type Route =
   | { name: 'citizens' }
   | { name: 'citizen'; userId: string }
   | { name: 'staff' }
   | { name: 'audit'; filter: AuditLinkFilter }
+  /** `year` absent: the current year in Beijing time. */
+  | { name: 'calendar'; year?: number }
+  | { name: 'outbox' }
   | { name: 'notFound'; path: string };
 
 /** Filters a link may preset on the audit page (opaque ids only, never personal data). */
@@ -42,6 +46,12 @@ export function parseHash(hash: string): Route {
     }
     return { name: 'audit', filter };
   }
+  if (segments[0] === 'calendar' && segments.length === 1) return { name: 'calendar' };
+  if (segments[0] === 'calendar' && segments.length === 2 && /^\d{4}$/.test(segments[1])) {
+    const year = Number(segments[1]);
+    if (year >= CALENDAR_YEAR_MIN && year <= CALENDAR_YEAR_MAX) return { name: 'calendar', year };
+  }
+  if (segments[0] === 'outbox' && segments.length === 1) return { name: 'outbox' };
   return { name: 'notFound', path };
 }
 
@@ -54,6 +64,9 @@ export const hrefs = {
     const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => Boolean(v)) as [string, string][]).toString();
     return qs ? `#/audit?${qs}` : '#/audit';
   },
+  calendar: '#/calendar',
+  calendarYear: (year: number) => `#/calendar/${year}`,
+  outbox: '#/outbox',
 };
 
 export function navigate(href: string): void {

@@ -1,3 +1,4 @@
+import { consolePaths } from '@onevisit/shared-types';
 import type { Context } from 'koa';
 import { OutboxDeadListResponseSchema, OutboxDeadQuerySchema, OutboxIdParamsSchema, OutboxRetryResponseSchema } from '@onevisit/shared-types';
 import { AppError } from '../http/errors';
@@ -11,10 +12,8 @@ export interface OutboxRouteDeps {
 }
 
 /** Console paths (relative to /console/api). */
-export const outboxConsolePaths = {
-  dead: '/outbox/dead',
-  retry: (id: string) => `/outbox/${encodeURIComponent(id)}/retry`,
-} as const;
+/** The console's outbox paths, from the shared contract. */
+export const outboxConsolePaths = { dead: consolePaths.outboxDead, retry: consolePaths.outboxRetry } as const;
 
 /** Dead letters for the console (mounted on the /console/api router, staff authenticator). */
 export function outboxRoutes({ outbox, audit }: OutboxRouteDeps): AnyRouteDef[] {

@@ -4,8 +4,10 @@ import { APP_NAME, PageTitle } from '../components/PageTitle';
 import { hrefs, useRoute, type Route } from '../router';
 import { useSession } from '../session';
 import { AuditPage } from './Audit';
+import { CalendarPage } from './Calendar';
 import { CitizenSearchPage, type CitizenSearchState } from './CitizenSearch';
 import { CitizenView } from './CitizenView';
+import { OutboxPage } from './Outbox';
 import { StaffPage } from './Staff';
 
 interface NavItem {
@@ -20,6 +22,8 @@ const NAV: NavItem[] = [
   { id: 'nav-citizens', href: hrefs.citizens, label: '市民查询', permission: 'citizen:search', active: (r) => r.name === 'citizens' || r.name === 'citizen' },
   { id: 'nav-staff', href: hrefs.staff, label: '人员管理', permission: 'staff:read', active: (r) => r.name === 'staff' },
   { id: 'nav-audit', href: hrefs.audit, label: '审计日志', permission: 'audit:read', active: (r) => r.name === 'audit' },
+  { id: 'nav-calendar', href: hrefs.calendar, label: '工作日历', permission: 'catalog:manage', active: (r) => r.name === 'calendar' },
+  { id: 'nav-outbox', href: hrefs.outbox, label: '投递队列', permission: 'audit:read', active: (r) => r.name === 'outbox' },
 ];
 
 const ROUTE_PERMISSION: Record<Route['name'], Permission | null> = {
@@ -27,6 +31,8 @@ const ROUTE_PERMISSION: Record<Route['name'], Permission | null> = {
   citizen: 'citizen:view',
   staff: 'staff:read',
   audit: 'audit:read',
+  calendar: 'catalog:manage',
+  outbox: 'audit:read',
   notFound: null,
 };
 
@@ -46,6 +52,8 @@ export function Shell({ onLogout }: { onLogout: () => Promise<void> }) {
   else if (route.name === 'citizens') page = <CitizenSearchPage state={search} onChange={setSearch} />;
   else if (route.name === 'citizen') page = <CitizenView key={route.userId} userId={route.userId} />;
   else if (route.name === 'staff') page = <StaffPage />;
+  else if (route.name === 'calendar') page = <CalendarPage year={route.year} />;
+  else if (route.name === 'outbox') page = <OutboxPage />;
   else page = <AuditPage key={JSON.stringify(route.filter)} initialFilter={route.filter} />;
 
   return (

@@ -1,4 +1,4 @@
-import { DOMAINS, ITEM_TYPES, isValidCreditCode } from '@onevisit/shared-types';
+import { DOMAINS, ITEM_TYPES, isValidCreditCode, validateForm } from '@onevisit/shared-types';
 import { DEFAULT_ITEM_CODE_PATTERN } from '../../../config';
 import { MemoryKv } from '../../../kv/memory';
 import type { CatalogRepo } from '../repo';
@@ -46,6 +46,13 @@ describe('seed catalogue integrity', () => {
     expect(item.handlingMode === 'online').toBe(item.visitsRequired === 0);
     expect(new Set(item.formSchema.map((f) => f.key)).size).toBe(item.formSchema.length);
     for (const f of item.formSchema) if (f.type === 'select') expect(f.options?.length).toBeGreaterThan(1);
+  });
+
+  it.each(seedItems.map((i) => [i.name, i] as const))('%s: its form, left empty, asks for exactly its required fields', (_name, item) => {
+    const result = validateForm(item.formSchema, {});
+    const required = item.formSchema.filter((f) => f.required).map((f) => f.key);
+    if (required.length === 0) expect(result.ok).toBe(true);
+    else expect(result.ok ? [] : result.issues.map((i) => i.field)).toEqual(required);
   });
 
   it('uses departments with valid GB 32100 credit codes', () => {
