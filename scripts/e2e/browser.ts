@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(__dirname, '../../artifacts');
@@ -28,4 +28,29 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Desktop-sized pages (the console), each in a fresh context, closed together after the suite. */
+export function desktopPages(browser: () => Browser) {
+  const pages: Page[] = [];
+  return {
+    async open(): Promise<Page> {
+      const context = await browser().newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+      const page = await context.newPage();
+      pages.push(page);
+      return page;
+    },
+    async closeAll(): Promise<void> {
+      for (const page of pages) await page.context().close();
+    },
+  };
+}
+
+/** Logs into the console through its login page; resolves once the shell (nav) shows. */
+export async function consoleLogin(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/console/`);
+  await page.locator('#login-username').fill(username);
+  await page.locator('#login-password').fill(password);
+  await page.locator('#login-submit').click();
+  await page.locator('#nav-citizens').waitFor();
 }

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../bff/src/testing/app';
 import { storageModes } from '../../bff/src/testing/storage';
 import { enqueue, PermanentFailure } from '../../bff/src/outbox';
-import { ARTIFACTS, browserAvailable, launchChromium } from './browser';
+import { ARTIFACTS, browserAvailable, consoleLogin, desktopPages, launchChromium } from './browser';
 
 const CONSOLE_DIST = path.resolve(__dirname, '../../bff/console/dist');
 jest.setTimeout(90_000);
@@ -13,13 +13,7 @@ const runIf = browserAvailable() ? describe : describe.skip;
 const ADMIN = { username: 'admin.ops', password: 'AdminPass2026ops' };
 const TOPIC = 'e2e.probe';
 
-async function login(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
-  await page.goto(`${baseUrl}/console/`);
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(password);
-  await page.locator('#login-submit').click();
-  await page.locator('#nav-citizens').waitFor();
-}
+const login = consoleLogin;
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -33,16 +27,11 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 runIf('console operations pages in Chromium', () => {
   let app: TestApp;
   let browser: Browser;
-  const pages: Page[] = [];
+  const desktop = desktopPages(() => browser);
   /** The probe topic's handler refuses (PermanentFailure → dead at once) until this is false. */
   let refusing = true;
   const delivered: string[] = [];
-  const newPage = async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    pages.push(page);
-    return page;
-  };
+  const newPage = () => desktop.open();
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(CONSOLE_DIST, 'index.html'))) throw new Error('console build missing: npm run build:console');
@@ -56,7 +45,7 @@ runIf('console operations pages in Chromium', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
   afterAll(async () => {
-    for (const page of pages) await page.context().close();
+    await desktop.closeAll();
     await browser?.close();
     await app?.close();
   });

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { idNumberCheckChar, maskPhone } from '@onevisit/shared-types/client';
 import { startTestApp, type TestApp } from '../../bff/src/testing/app';
 import { storageModes } from '../../bff/src/testing/storage';
-import { ARTIFACTS, browserAvailable, launchChromium } from './browser';
+import { ARTIFACTS, browserAvailable, consoleLogin, desktopPages, launchChromium } from './browser';
 
 const CONSOLE_DIST = path.resolve(__dirname, '../../bff/console/dist');
 jest.setTimeout(90_000);
@@ -15,25 +15,14 @@ const AGENT = { username: 'agent.e2e', displayName: '王坐席', password: 'Agen
 const first17 = '43010420000229001';
 const CITIZEN = { phone: '13912345678', name: '李晓明', idNumber: first17 + idNumberCheckChar(first17) };
 
-async function login(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
-  await page.goto(`${baseUrl}/console/`);
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(password);
-  await page.locator('#login-submit').click();
-  await page.locator('#nav-citizens').waitFor();
-}
+const login = consoleLogin;
 
 /** Call-centre staff on a desktop browser, against the real BFF serving the real console build. */
 runIf('console in Chromium', () => {
   let app: TestApp;
   let browser: Browser;
-  const pages: Page[] = [];
-  const newPage = async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    pages.push(page);
-    return page;
-  };
+  const desktop = desktopPages(() => browser);
+  const newPage = () => desktop.open();
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(CONSOLE_DIST, 'index.html'))) throw new Error('console build missing: npm run build:console');
@@ -43,7 +32,7 @@ runIf('console in Chromium', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
   afterAll(async () => {
-    for (const page of pages) await page.context().close();
+    await desktop.closeAll();
     await browser?.close();
     await app?.close();
   });
