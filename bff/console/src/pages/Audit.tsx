@@ -1,7 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { AUDIT_ACTION_NAMES, AUDIT_ACTOR_TYPE_NAMES, AUDIT_SUBJECT_TYPE_NAMES, UNMASKABLE_FIELD_NAMES, type UnmaskableField } from '@onevisit/shared-types/client';
-import type { AuditEntry, Page } from '@onevisit/shared-types/client';
 import { api } from '../api';
+import { useLoad } from '../hooks/useLoad';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageTitle } from '../components/PageTitle';
 import { formatTime, shanghaiDayBoundary, todayInShanghai } from '../format';
@@ -37,31 +37,8 @@ export function AuditPage({ initialFilter }: { initialFilter: AuditLinkFilter })
   const [draft, setDraft] = useState<Filters>(empty);
   const [applied, setApplied] = useState<Filters>(empty);
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<Page<AuditEntry> | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [rangeError, setRangeError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  useEffect(() => {
-    let cancelled = false;
-    setLoading(true);
-    api.audit(toQuery(applied, page)).then(
-      (res) => {
-        if (cancelled) return;
-        setData(res);
-        setError(null);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (cancelled) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [applied, page]);
+  const { data, error, loading } = useLoad(() => api.audit(toQuery(applied, page)), [applied, page]);
 
   function submit(e: FormEvent) {
     e.preventDefault();

@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'rea
 import { CALENDAR_SOURCE_NAMES, CALENDAR_YEAR_MAX, CALENDAR_YEAR_MIN } from '@onevisit/shared-types/client';
 import type { CalendarCoverage, CalendarDay } from '@onevisit/shared-types/client';
 import { ApiError, api } from '../api';
+import { useLoad } from '../hooks/useLoad';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageTitle } from '../components/PageTitle';
 import { fieldIssues, formatTime, todayInShanghai, yearInShanghai } from '../format';
@@ -55,37 +56,21 @@ function defaultKind(date: string): string {
 export function CalendarPage({ year: routeYear }: { year?: number }) {
   const currentYear = yearInShanghai();
   const year = routeYear ?? currentYear;
-  const [coverage, setCoverage] = useState<CalendarCoverage | null>(null);
-  const [days, setDays] = useState<Map<string, CalendarDay> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
 
+  const loaded = useLoad(
+    () => api.calendar(year).then((res) => ({ coverage: res.coverage, days: new Map(res.days.map((d) => [d.date, d])) })),
+    [year],
+  );
+  const { error, loading } = loaded;
+  // A failed load shows no stale year.
+  const coverage = error ? null : (loaded.data?.coverage ?? null);
+  const days = error ? null : (loaded.data?.days ?? null);
+
   useEffect(() => {
-    let cancelled = false;
-    setLoading(true);
     setSelected(null);
     setStatus(null);
-    api.calendar(year).then(
-      (res) => {
-        if (cancelled) return;
-        setCoverage(res.coverage);
-        setDays(new Map(res.days.map((d) => [d.date, d])));
-        setError(null);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (cancelled) return;
-        setError(err);
-        setDays(null);
-        setCoverage(null);
-        setLoading(false);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
   }, [year]);
 
   const list = useMemo(() => (days ? [...days.values()].sort((a, b) => a.date.localeCompare(b.date)) : []), [days]);
@@ -93,13 +78,12 @@ export function CalendarPage({ year: routeYear }: { year?: number }) {
   const today = todayInShanghai();
 
   function saved(message: string, date: string, day: CalendarDay | null, cov: CalendarCoverage) {
-    setDays((prev) => {
-      const next = new Map(prev ?? []);
+    loaded.setData((prev) => {
+      const next = new Map(prev?.days ?? []);
       if (day) next.set(date, day);
       else next.delete(date);
-      return next;
+      return { coverage: cov, days: next };
     });
-    setCoverage(cov);
     setStatus(message);
   }
 

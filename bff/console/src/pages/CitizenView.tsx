@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { IDENTITY_LEVEL_NAMES, IDENTITY_LEVELS, type CitizenDetail, type LinkedIdentity, type UnmaskableField } from '@onevisit/shared-types/client';
+import { IDENTITY_LEVEL_NAMES, IDENTITY_LEVELS, type LinkedIdentity, type UnmaskableField } from '@onevisit/shared-types/client';
 import { ApiError, api } from '../api';
+import { useLoad } from '../hooks/useLoad';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageTitle } from '../components/PageTitle';
 import { citizenLevelName, formatTime } from '../format';
@@ -28,21 +29,9 @@ interface Revealed {
  */
 export function CitizenView({ userId }: { userId: string }) {
   const { can } = useSession();
-  const [citizen, setCitizen] = useState<CitizenDetail | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const { data: citizen, error: loadError } = useLoad(() => api.citizen(userId), [userId]);
   const [revealed, setRevealed] = useState<Partial<Record<UnmaskableField, Revealed>>>({});
   const [openField, setOpenField] = useState<UnmaskableField | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    api.citizen(userId).then(
-      (c) => !cancelled && setCitizen(c),
-      (err: unknown) => !cancelled && setLoadError(err),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [userId]);
 
   if (loadError) {
     const notFound = loadError instanceof ApiError && loadError.code === 'CITIZEN_NOT_FOUND';

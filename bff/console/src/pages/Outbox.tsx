@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { OutboxEntry, Page } from '@onevisit/shared-types/client';
+import type { OutboxEntry } from '@onevisit/shared-types/client';
 import { ApiError, api } from '../api';
+import { useLoad } from '../hooks/useLoad';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageTitle } from '../components/PageTitle';
 import { formatTime } from '../format';
@@ -18,41 +19,20 @@ export function OutboxPage() {
   const [draftTopic, setDraftTopic] = useState('');
   const [topic, setTopic] = useState('');
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<Page<OutboxEntry> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [retrying, setRetrying] = useState<string | null>(null);
   const [result, setResult] = useState<OutboxEntry | null>(null);
   const [retryError, setRetryError] = useState<unknown>(null);
   const [reloadTick, setReloadTick] = useState(0);
 
+  const { data, error, loading } = useLoad(() => api.outboxDead({ topic: topic || undefined, page, pageSize: PAGE_SIZE }), [topic, page, reloadTick]);
+
+  // After a retry the last page may be gone: step back to the page that still exists.
   useEffect(() => {
-    let cancelled = false;
-    setLoading(true);
-    api.outboxDead({ topic: topic || undefined, page, pageSize: PAGE_SIZE }).then(
-      (res) => {
-        if (cancelled) return;
-        // After a retry the last page may be gone: step back to the page that still exists.
-        const last = Math.max(1, Math.ceil(res.total / res.pageSize));
-        if (res.items.length === 0 && page > last) {
-          setPage(last);
-          return;
-        }
-        setData(res);
-        setError(null);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (cancelled) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [topic, page, reloadTick]);
+    if (!data) return;
+    const last = Math.max(1, Math.ceil(data.total / data.pageSize));
+    if (data.items.length === 0 && page > last) setPage(last);
+  }, [data, page]);
 
   const reload = useCallback(() => setReloadTick((n) => n + 1), []);
 
