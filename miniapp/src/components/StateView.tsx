@@ -54,3 +54,17 @@ export function EmptyView({ title = '暂无内容', description }: { title?: str
     />
   );
 }
+
+/** The end of a paged list: the error of the last page, loading, "加载更多", or "没有更多了". */
+export function ListFooter({ list }: { list: { moreError?: unknown; loadingMore: boolean; hasMore: boolean; loadMore: () => void } }) {
+  if (list.moreError) return <ErrorView error={list.moreError} onRetry={list.loadMore} compact />;
+  if (list.loadingMore) return <InlineLoading />;
+  if (!list.hasMore) return <View className='ov-list-end'>没有更多了</View>;
+  return (
+    <View className='ov-load-more'>
+      <Button className='ov-load-more-button' size='small' fill='outline' type='primary' onClick={list.loadMore}>
+        加载更多
+      </Button>
+    </View>
+  );
+}

@@ -4,10 +4,9 @@ import { Text, View } from '@tarojs/components';
 import { HANDLING_MODE_NAMES, type DomainCode, type HandlingMode } from '@onevisit/shared-types/client';
 import { catalog } from '../../api';
 import { ItemCard } from '../../components/ItemCard';
-import { Button } from '../../components/nutui';
 import { Page } from '../../components/Page';
 import { Pill } from '../../components/Pill';
-import { EmptyView, ErrorView, InlineLoading, LoadingView } from '../../components/StateView';
+import { EmptyView, ErrorView, ListFooter, LoadingView } from '../../components/StateView';
 import { usePagedList, useRequest } from '../../hooks/useRequest';
 import { findDomain } from '../../utils/domains';
 import { routeParam } from '../../utils/format';
@@ -83,19 +82,7 @@ export default function CatalogPage() {
           {list.items.map((item) => (
             <ItemCard key={item.itemCode} item={item} />
           ))}
-          {list.moreError ? (
-            <ErrorView error={list.moreError} onRetry={list.loadMore} compact />
-          ) : list.loadingMore ? (
-            <InlineLoading />
-          ) : list.hasMore ? (
-            <View className='ov-load-more'>
-              <Button className='ov-load-more-button' size='small' fill='outline' type='primary' onClick={list.loadMore}>
-                加载更多
-              </Button>
-            </View>
-          ) : (
-            <View className='ov-list-end'>没有更多了</View>
-          )}
+          <ListFooter list={list} />
         </View>
       )}
     </Page>

@@ -3,12 +3,11 @@ import Taro, { useReachBottom, useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { catalog } from '../../api';
 import { ItemCard } from '../../components/ItemCard';
-import { Button } from '../../components/nutui';
 import { Page } from '../../components/Page';
 import { Pill } from '../../components/Pill';
 import { SearchBox } from '../../components/SearchBox';
 import { Section } from '../../components/Section';
-import { EmptyView, ErrorView, InlineLoading, LoadingView } from '../../components/StateView';
+import { EmptyView, ErrorView, ListFooter, LoadingView } from '../../components/StateView';
 import { usePagedList } from '../../hooks/useRequest';
 import { routeParam } from '../../utils/format';
 import { routes } from '../../utils/routes';
@@ -79,19 +78,7 @@ export default function SearchPage() {
           {results.items.map((hit) => (
             <ItemCard key={hit.itemCode} item={hit} query={query} matchedText={hit.matchedBy === 'name' ? undefined : hit.matchedText} showDomain />
           ))}
-          {results.moreError ? (
-            <ErrorView error={results.moreError} onRetry={results.loadMore} compact />
-          ) : results.loadingMore ? (
-            <InlineLoading />
-          ) : results.hasMore ? (
-            <View className='ov-load-more'>
-              <Button className='ov-load-more-button' size='small' fill='outline' type='primary' onClick={results.loadMore}>
-                加载更多
-              </Button>
-            </View>
-          ) : results.items.length ? (
-            <View className='ov-list-end'>没有更多了</View>
-          ) : null}
+          {results.items.length ? <ListFooter list={results} /> : null}
         </View>
       )}
     </Page>
