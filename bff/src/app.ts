@@ -132,6 +132,7 @@ export function createApp(container: Container): Koa {
     ...consoleRoutes({
       staff: container.staff,
       identity: container.identity,
+      citizens: container.citizenAccess,
       audit: container.audit,
       loginLimiters: {
         byIpAndUser: container.kv.rateLimiter({ name: 'console-login-user', points: 10, durationSeconds: 900 }),

@@ -12,6 +12,7 @@ import { CalendarRepo } from './modules/calendar/repo';
 import { CalendarService } from './modules/calendar/service';
 import { CatalogRepo } from './modules/catalog/repo';
 import { CatalogService } from './modules/catalog/service';
+import { CitizenAccess } from './modules/console/citizenAccess';
 import { StaffRepo } from './modules/console/staffRepo';
 import { StaffService, type StaffSessionData } from './modules/console/staffService';
 import { IdentityRepo } from './modules/identity/repo';
@@ -38,6 +39,8 @@ export interface Container {
   outboxDispatcher: OutboxDispatcher;
   identity: IdentityService;
   staff: StaffService;
+  /** Staff reads of citizens' data, audited. */
+  citizenAccess: CitizenAccess;
   adapters: IdentityAdapters;
   /** The in-process simulators, when some outside system has no configured base URL. */
   simulators?: Simulators;
@@ -176,6 +179,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     outboxDispatcher,
     identity,
     staff,
+    citizenAccess: new CitizenAccess(identity, audit),
     adapters,
     simulators,
     selfUrl,

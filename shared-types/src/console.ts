@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PERMISSIONS, STAFF_ROLES, UNMASKABLE_FIELDS } from './labels';
-import { IdentityLevelValueSchema, LinkedIdentitySchema } from './identity';
+import { IdNumberSchema, IdentityLevelValueSchema, LinkedIdentitySchema, MobileSchema } from './identity';
 import { pageOf, PagingQuerySchema } from './paging';
 
 // ---- the console's API (/console/api): staff sessions are cookies, writes need X-CSRF-Token ----
@@ -38,7 +38,7 @@ export const ConsoleSessionSchema = z.object({
 export type ConsoleSession = z.infer<typeof ConsoleSessionSchema>;
 
 export const CitizenSearchQuerySchema = z
-  .object({ phone: z.string().trim().optional(), idNumber: z.string().trim().optional() })
+  .object({ phone: MobileSchema.optional(), idNumber: IdNumberSchema.optional() })
   .refine((q) => Boolean(q.phone) !== Boolean(q.idNumber), 'give exactly one of phone or idNumber');
 export const CitizenSummarySchema = z
   .object({

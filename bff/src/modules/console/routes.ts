@@ -8,8 +8,6 @@ import {
   ConsoleLoginRequestSchema,
   ConsoleSessionSchema,
   consolePaths,
-  isValidIdNumber,
-  isValidMobile,
   OkSchema,
   StaffCreateRequestSchema,
   StaffIdParamsSchema,
@@ -22,25 +20,25 @@ import {
   UserIdParamsSchema,
 } from '@onevisit/shared-types';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { AppError } from '../../http/errors';
 import { consumeOrRefuse } from '../../http/rateLimit';
 import { defineRoute, type AnyRouteDef } from '../../http/route';
 import type { AuditService } from '../audit/service';
 import type { IdentityService } from '../identity/service';
+import { CitizenAccess } from './citizenAccess';
 import { CONSOLE_COOKIE, StaffService, type RequestMeta } from './staffService';
 
 const meta = (ctx: Context): RequestMeta => ({ requestId: ctx.state.requestId, ip: ctx.ip });
-const staffActor = (ctx: Context) => ({ type: 'staff' as const, id: ctx.state.staff!.staffId, name: ctx.state.staff!.displayName });
 
 export interface ConsoleDeps {
   staff: StaffService;
   identity: IdentityService;
+  citizens: CitizenAccess;
   audit: AuditService;
   loginLimiters: { byIpAndUser: RateLimiterAbstract; byIp: RateLimiterAbstract };
 }
 
 /** The console's API (/console/api): staff only, cookie sessions, CSRF on writes, permissions per route. */
-export function consoleRoutes({ staff, identity, audit, loginLimiters }: ConsoleDeps): AnyRouteDef[] {
+export function consoleRoutes({ staff, identity, citizens, audit, loginLimiters }: ConsoleDeps): AnyRouteDef[] {
   const tags = ['console'];
   return [
     defineRoute({
@@ -95,22 +93,7 @@ export function consoleRoutes({ staff, identity, audit, loginLimiters }: Console
       query: CitizenSearchQuerySchema,
       response: CitizenSearchResponseSchema,
       errors: ['SESSION_INVALID', 'PERMISSION_DENIED'],
-      handler: async ({ query }, ctx) => {
-        const bad = query.phone ? !isValidMobile(query.phone) : !isValidIdNumber(query.idNumber!);
-        if (bad) {
-          const field = query.phone ? 'query.phone' : 'query.idNumber';
-          throw new AppError('VALIDATION_FAILED', `invalid ${field}`, { issues: [{ field, message: 'not a valid number' }] });
-        }
-        const citizens = await identity.findCitizens(query);
-        await audit.record({
-          actor: staffActor(ctx),
-          action: 'citizen.search',
-          subject: { type: query.phone ? 'phone_query' : 'id_number_query', id: citizens.map((c) => c.userId).join(',').slice(0, 60) || 'none' },
-          ...meta(ctx),
-          details: { results: citizens.length },
-        });
-        return { citizens };
-      },
+      handler: async ({ query }, ctx) => ({ citizens: await citizens.search(query, ctx.state.staff!, meta(ctx)) }),
     }),
     defineRoute({
       method: 'get',
@@ -136,13 +119,8 @@ export function consoleRoutes({ staff, identity, audit, loginLimiters }: Console
       response: UnmaskResponseSchema,
       errors: ['SESSION_INVALID', 'PERMISSION_DENIED', 'CSRF_TOKEN_INVALID', 'CITIZEN_NOT_FOUND', 'UNMASK_REASON_REQUIRED'],
       handler: async ({ params, body }, ctx) => {
-        if (!body.reason || body.reason.length < 4) throw new AppError('UNMASK_REASON_REQUIRED', 'say why you need the full value (at least 4 characters)');
-        if (!(await identity.citizenExists(params.userId))) throw new AppError('CITIZEN_NOT_FOUND', `no citizen ${params.userId}`);
-        const auditId = await audit.record({ actor: staffActor(ctx), action: 'citizen.unmask', subject: { type: 'citizen', id: params.userId }, reason: body.reason, ...meta(ctx), details: { field: body.field } });
-        const value = await identity.revealField(params.userId, body.field);
-        if (value === null) throw new AppError('CITIZEN_NOT_FOUND', `citizen ${params.userId} has no ${body.field} on record`);
         ctx.set('Cache-Control', 'no-store');
-        return { field: body.field, value, auditId };
+        return citizens.unmask(params.userId, body.field, body.reason, ctx.state.staff!, meta(ctx));
       },
     }),
     defineRoute({ method: 'get', path: consolePaths.staff, summary: 'Staff accounts', tags, security: 'staff', permission: 'staff:read', response: StaffListResponseSchema, errors: ['SESSION_INVALID', 'PERMISSION_DENIED'], handler: async () => ({ staff: await staff.list() }) }),
