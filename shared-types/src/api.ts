@@ -27,7 +27,20 @@ export const apiPaths = {
   meFaceStart: '/me/face/start',
   meFaceComplete: '/me/face/complete',
   meEligibility: (itemCode: string) => `/me/eligibility/${encodeURIComponent(itemCode)}`,
+  meNotifications: '/me/notifications',
+  uploads: '/uploads',
+  applications: '/applications',
+  application: (caseNo: string) => `/applications/${encodeURIComponent(caseNo)}`,
+  applicationSubmit: (caseNo: string) => `/applications/${encodeURIComponent(caseNo)}/submit`,
+  applicationWithdraw: (caseNo: string) => `/applications/${encodeURIComponent(caseNo)}/withdraw`,
+  applicationSupplement: (caseNo: string) => `/applications/${encodeURIComponent(caseNo)}/supplement`,
+  applicationPendingMaterials: (caseNo: string) => `/applications/${encodeURIComponent(caseNo)}/pending-materials`,
+  bundleApplications: '/bundle-applications',
+  bundleApplication: (bundleCaseNo: string) => `/bundle-applications/${encodeURIComponent(bundleCaseNo)}`,
 } as const;
+
+/** The multipart field names of an upload to `apiPaths.uploads`. */
+export const UPLOAD_FILE_FIELD = 'file';
 
 /** The console's API, under `/console/api`; its pages are served at `/console`. */
 export const CONSOLE_API_PREFIX = '/console/api';
@@ -44,4 +57,15 @@ export const consolePaths = {
   audit: '/audit',
   outboxDead: '/outbox/dead',
   outboxRetry: (id: string) => `/outbox/${encodeURIComponent(id)}/retry`,
+  cases: '/cases',
+  case: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}`,
+  caseActions: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}/actions`,
+  caseUnmask: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}/unmask`,
+  caseMaterial: (caseNo: string, sha256: string) => `/cases/${encodeURIComponent(caseNo)}/materials/${encodeURIComponent(sha256)}`,
+} as const;
+
+/** Open API for partners and the departments' systems (`/open/v1`). */
+export const OPEN_API_PREFIX = '/open/v1';
+export const openPaths = {
+  upstreamCallback: '/upstream/callback',
 } as const;

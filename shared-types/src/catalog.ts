@@ -125,6 +125,8 @@ export const ServiceItemSchema = z
     consultPhone: ServicePhoneSchema,
     complaintPhone: ServicePhoneSchema.optional(),
     greenChannel: GreenChannelSchema.nullable(),
+    /** 并联审批: departments that must each sign; one refusal refuses the case. Empty: one decision. */
+    parallelApprovals: z.array(text(60)).max(10).default([]),
     legalBasis: z.array(text(200)).min(1),
     /** Other official names (e.g. 身份证挂失补办). */
     aliases: z.array(text(40)),

@@ -18,3 +18,4 @@ export * from './calendar-labels';
 export type * from './calendar';
 export type * from './outbox';
 export * from './forms';
+export type * from './applications';

@@ -11,3 +11,4 @@ export * from './console';
 export * from './calendar';
 export * from './outbox';
 export * from './forms';
+export * from './applications';

@@ -136,14 +136,27 @@ export const PERMISSIONS = [
   'audit:read',
   'catalog:manage',
   'outbox:manage',
+  'cases:read',
+  'cases:review',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
-  agent: ['citizen:search', 'citizen:view', 'citizen:unmask'],
-  approver: ['citizen:search', 'citizen:view', 'citizen:unmask'],
-  supervisor: ['citizen:search', 'citizen:view', 'citizen:unmask', 'audit:read', 'staff:read'],
-  admin: ['citizen:search', 'citizen:view', 'citizen:unmask', 'audit:read', 'staff:read', 'staff:manage', 'catalog:manage', 'outbox:manage'],
+  agent: ['citizen:search', 'citizen:view', 'citizen:unmask', 'cases:read'],
+  approver: ['citizen:search', 'citizen:view', 'citizen:unmask', 'cases:read', 'cases:review'],
+  supervisor: ['citizen:search', 'citizen:view', 'citizen:unmask', 'audit:read', 'staff:read', 'cases:read'],
+  admin: [
+    'citizen:search',
+    'citizen:view',
+    'citizen:unmask',
+    'audit:read',
+    'staff:read',
+    'staff:manage',
+    'catalog:manage',
+    'outbox:manage',
+    'cases:read',
+    'cases:review',
+  ],
 };
 
 export function roleCan(role: StaffRole, permission: Permission): boolean {
@@ -172,6 +185,7 @@ export const AUDIT_ACTION_NAMES = {
   'staff.password_reset': '重置密码',
   'calendar.update': '修改工作日历',
   'outbox.retry': '重试投递',
+  'case.unmask': '查看办件完整表单',
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_NAMES;
 
@@ -181,6 +195,7 @@ export const AUDIT_SUBJECT_TYPE_NAMES: Record<string, string> = {
   phone_query: '按手机号查询',
   id_number_query: '按身份证号查询',
   calendar_day: '工作日历',
+  case: '办件',
   outbox: '投递队列',
 };
 
@@ -214,3 +229,76 @@ export const CASE_STATES = Object.keys(CASE_STATE_NAMES) as CaseState[];
 
 /** States a case never leaves. */
 export const TERMINAL_CASE_STATES: readonly CaseState[] = ['not_accepted', 'rejected', 'completed', 'withdrawn'];
+
+/** Every action that moves a case, with the name the timeline and the console's buttons show. */
+export const CASE_ACTION_NAMES = {
+  submit: '提交申请',
+  payment_confirmed: '缴费成功',
+  pre_review: '预审通过',
+  accept: '受理',
+  request_supplement: '要求补正材料',
+  answer_supplement: '提交补正材料',
+  not_accept: '不予受理',
+  start_review: '进入审批',
+  approve: '审批通过',
+  reject: '不予批准',
+  request_payment: '通知缴费',
+  resume_after_payment: '缴费后继续办理',
+  start_production: '开始制证',
+  ship: '寄出',
+  ready_for_pickup: '可领取',
+  complete: '办结',
+  withdraw: '撤回申请',
+} as const;
+export type CaseAction = keyof typeof CASE_ACTION_NAMES;
+export const CASE_ACTIONS = Object.keys(CASE_ACTION_NAMES) as CaseAction[];
+
+/** Who moved a case: the applicant, a staff member, a department's business system, the platform. */
+export const CASE_ACTOR_NAMES = { citizen: '申请人', staff: '工作人员', upstream: '部门业务系统', system: '平台' } as const;
+export type CaseActor = keyof typeof CASE_ACTOR_NAMES;
+
+/** What staff may do to a case in the console (the rest belongs to the citizen, upstream or the platform). */
+export const STAFF_CASE_ACTIONS = ['accept', 'request_supplement', 'not_accept', 'start_review', 'approve', 'reject', 'start_production', 'ship', 'ready_for_pickup', 'complete'] as const satisfies readonly CaseAction[];
+export type StaffCaseAction = (typeof STAFF_CASE_ACTIONS)[number];
+
+/**
+ * Where a case's handling happens: in-house (approvers in the console) or a department's business
+ * system, and whether that system has received it yet. `waiting` is what the citizen sees while
+ * the outbox is still trying: "submitted, waiting for the department's system".
+ */
+export const UPSTREAM_DELIVERY_NAMES = {
+  in_house: '本平台审批',
+  waiting: '已提交，等待部门业务系统接收',
+  delivered: '部门业务系统已接收',
+} as const;
+export type UpstreamDelivery = keyof typeof UPSTREAM_DELIVERY_NAMES;
+
+/** The departments' business systems by domain; other domains are handled in-house. */
+export const UPSTREAM_SYSTEM_NAMES = {
+  household: '户政业务系统',
+  exit_entry: '出入境业务系统',
+  traffic: '交管业务系统',
+  public_order: '治安业务系统',
+} as const;
+export type UpstreamSystemCode = keyof typeof UPSTREAM_SYSTEM_NAMES;
+
+/** A signature in a parallel approval (并联审批). */
+export const APPROVAL_DECISION_NAMES = { pending: '待会签', approved: '同意', rejected: '不同意' } as const;
+export type ApprovalDecision = keyof typeof APPROVAL_DECISION_NAMES;
+
+/** The deadline light of a case, plus `paused` while a supplement is outstanding. */
+export const CASE_CLOCK_NAMES = { green: '正常', yellow: '即将到期', red: '已超期', paused: '补正中，计时暂停' } as const;
+export type CaseClock = keyof typeof CASE_CLOCK_NAMES;
+
+/** Channels that tell a citizen about their case. */
+export const NOTIFICATION_CHANNEL_NAMES = { wechat: '微信订阅消息', alipay: '支付宝消息', sms: '短信' } as const;
+export type NotificationChannel = keyof typeof NOTIFICATION_CHANNEL_NAMES;
+export const NOTIFICATION_CHANNELS = Object.keys(NOTIFICATION_CHANNEL_NAMES) as NotificationChannel[];
+
+/** A life-event bundle's progress over its cases. */
+export const BUNDLE_PROGRESS_NAMES = { in_progress: '办理中', completed: '全部办结', partly_refused: '部分未通过', withdrawn: '已撤回' } as const;
+export type BundleProgressState = keyof typeof BUNDLE_PROGRESS_NAMES;
+
+/** Material uploads: images and PDF, sniffed from their bytes, at most 10 MB each. */
+export const MAX_MATERIAL_BYTES = 10 * 1024 * 1024;
+export const MATERIAL_MIMES_ALLOWED = ['image/jpeg', 'image/png', 'application/pdf', 'image/heic', 'image/heif'] as const;

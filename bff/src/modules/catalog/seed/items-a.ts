@@ -168,7 +168,7 @@ export const itemsA: ServiceItemInput[] = [
     promisedLimitDays: 15,
     fee: {
       amountFen: 4000,
-      due: 'on_submission',
+      due: 'after_approval',
       basis: '《国家发展改革委 财政部关于第二代居民身份证收费标准的通知》（发改价格〔2003〕2322号）',
       description: '丢失补领居民身份证工本费每证40元，邮寄到家的邮费按寄递标准另付。',
     },

@@ -1097,6 +1097,7 @@ export const itemsB: ServiceItemInput[] = [
     consultPhone: '0731-82587000',
     complaintPhone: '12389',
     greenChannel: null,
+    parallelApprovals: ['属地公安分局网安大队', '市公安局网络安全保卫支队'],
     legalBasis: ['《互联网上网服务营业场所管理条例》', '《计算机信息网络国际联网安全保护管理办法》'],
     aliases: ['网吧信息网络安全审核', '互联网上网服务营业场所网络安全审核'],
     keywords: ['开网吧', '开网咖', '网吧办证', '网吧网安审核', '电竞馆办证'],
