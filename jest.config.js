@@ -20,7 +20,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/shared-types/src/**/*.test.ts', '<rootDir>/bff/src/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts', '<rootDir>/miniapp/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/shared-types/src/**/*.test.ts', '<rootDir>/bff/src/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts', '<rootDir>/miniapp/src/**/*.test.ts', '<rootDir>/bff/console/src/**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
     },
     {

@@ -21,6 +21,8 @@ import { catalogRoutes } from './modules/catalog/routes';
 import { consoleRoutes } from './modules/console/routes';
 import { healthRoutes } from './modules/health/routes';
 import { citizenAuthenticator, identityRoutes } from './modules/identity/routes';
+import { notificationRoutes } from './modules/notifications/routes';
+import { applicationRoutes, caseDeskRoutes, upstreamCallbackRouter } from './modules/applications';
 
 const DOCS_HTML = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>OneVisit API</title>
@@ -124,6 +126,13 @@ export function createApp(container: Container): Koa {
   }).add(
     ...catalogRoutes(container.catalog),
     ...identityRoutes(container.identity, container.kv.rateLimiter({ name: 'sms-ip', points: config.smsPerIpPerHour, durationSeconds: 3600 })),
+    ...notificationRoutes(container.notifications),
+    ...applicationRoutes({
+      cases: container.applications.cases,
+      bundles: container.applications.bundles,
+      uploads: container.applications.uploads,
+      uploadLimiter: container.kv.rateLimiter({ name: 'uploads-user', points: 120, durationSeconds: 3600 }),
+    }),
   );
   const consoleApi = new ApiRouter(CONSOLE_API_PREFIX, {
     validateResponses: config.validateResponses,
@@ -141,6 +150,7 @@ export function createApp(container: Container): Koa {
     }),
     ...calendarRoutes({ calendar: container.calendar }),
     ...outboxRoutes({ outbox: container.outbox, audit: container.audit }),
+    ...caseDeskRoutes(container.applications.desk),
   );
   const ops = new ApiRouter('', { validateResponses: config.validateResponses }).add(
     ...healthRoutes(
@@ -172,6 +182,8 @@ export function createApp(container: Container): Koa {
   app.use(ops.router.routes());
   app.use(opsRouter(container, openapi).routes());
   app.use(onlyUnder(API_PREFIX, rateLimitByIp(limiter)));
+  // Signed over the raw bytes: before any body parser.
+  app.use(upstreamCallbackRouter(container.applications.upstream, container.applications.callbackCredentials, container.kv).routes());
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' });
   app.use(onlyUnder(API_PREFIX, json));
   app.use(onlyUnder(CONSOLE_API_PREFIX, json));

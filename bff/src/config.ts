@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { CaseActionSchema, type CaseAction } from '@onevisit/shared-types';
 
 /** The default implementation-code format: department credit code (18) + item type (2) + basic code (10). */
 export const DEFAULT_ITEM_CODE_PATTERN = '^[0-9A-HJ-NPQRTUWXY]{18}(01|02|03|04|05|06|07|08|09|10|20)\\d{10}$';
@@ -14,6 +15,22 @@ const optionalUrl = (protocols: string[]) =>
     .refine((v) => v === undefined || URL.canParse(v), { message: 'is not a valid URL' });
 
 const boolFlag = z.stringbool().default(false);
+
+/** Notifications: JSON `{"<case action>": "<template id>"}`, e.g. `{"accept": "Qx…"}`. */
+const templateIdMap = (id: RegExp) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON {"<case action>": "<template id>"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.partialRecord(CaseActionSchema, z.string().regex(id, `template ids must match ${id}`)).optional());
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -64,6 +81,8 @@ const EnvSchema = z.object({
   SMS_BASE_URL: optionalUrl(['http', 'https']),
   HOUSEHOLD_BASE_URL: optionalUrl(['http', 'https']),
   FACE_BASE_URL: optionalUrl(['http', 'https']),
+  /** The police business systems' gateway (户政/出入境/交管/治安); unset → the simulator. */
+  UPSTREAM_BASE_URL: optionalUrl(['http', 'https']),
   /** NODE_ENV=production refuses to start on simulators unless this says so (demos, benchmarks). */
   ALLOW_SIMULATORS: boolFlag,
   WECHAT_APP_ID: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex digits').optional(),
@@ -79,6 +98,17 @@ const EnvSchema = z.object({
   HOUSEHOLD_APP_SECRET: z.string().min(16).optional(),
   FACE_APP_KEY: z.string().min(4).optional(),
   FACE_APP_SECRET: z.string().min(16).optional(),
+  UPSTREAM_APP_KEY: z.string().min(4).optional(),
+  UPSTREAM_APP_SECRET: z.string().min(16).optional(),
+  /** What the upstream systems sign their status callbacks with. */
+  UPSTREAM_CALLBACK_APP_KEY: z.string().min(4).optional(),
+  UPSTREAM_CALLBACK_APP_SECRET: z.string().min(16).optional(),
+  /** Simulated upstream: delay of each decision step (dev and tests). */
+  SIM_UPSTREAM_STEP_MS: z.coerce.number().int().min(0).max(600_000).default(1500),
+  /** How often the SLA sweep marks yellow and red cases; 0 turns it off (tests drive it). */
+  SLA_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Largest material upload in bytes. */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
   /**
    * Personal-data keys: `id:base64,id:base64` (32 bytes each); rows remember their key id, so a
    * new key is added and made active without re-encrypting old rows. Blind index key: 32 bytes.
@@ -103,6 +133,18 @@ const EnvSchema = z.object({
   /** Creates the first admin at start-up when no admin exists (never a default password). */
   CONSOLE_ADMIN_USERNAME: z.string().regex(/^[a-z][a-z0-9._-]{2,31}$/).optional(),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12).optional(),
+  /**
+   * Case notices: template ids per case action for WeChat subscribe messages and Alipay template
+   * messages, SMS template codes per action. Unset with a real WECHAT_API_BASE_URL / ALIPAY_GATEWAY_URL
+   * turns that channel off; unset on the simulators uses their dev templates.
+   */
+  NOTIFY_WECHAT_TEMPLATES: templateIdMap(/^[A-Za-z0-9_-]{20,64}$/),
+  NOTIFY_ALIPAY_TEMPLATES: templateIdMap(/^[A-Za-z0-9+/=_-]{1,64}$/),
+  NOTIFY_SMS_TEMPLATES: templateIdMap(/^[A-Za-z0-9_-]{1,64}$/),
+  /** The mini-program page a tapped notice opens (`?caseNo=…` is appended). */
+  NOTIFY_CASE_PAGE: z.string().regex(/^[\w-]+(\/[\w-]+)*$/, 'must be a page path like packages/apply/detail/index').default('packages/apply/detail/index'),
+  /** Which version of the WeChat mini-program a tapped subscribe message opens. */
+  NOTIFY_WECHAT_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -139,7 +181,10 @@ export interface Config {
     sms: { appKey?: string; appSecret?: string };
     household: { baseUrl?: string; appKey?: string; appSecret?: string };
     face: { baseUrl?: string; appKey?: string; appSecret?: string };
+    upstream: { baseUrl?: string; appKey?: string; appSecret?: string; callbackAppKey?: string; callbackAppSecret?: string };
+    simUpstreamStepMs: number;
   };
+  applications: { slaSweepSeconds: number; maxUploadBytes: number };
   pii: { keys?: string; activeKeyId?: string; blindIndexKey?: string };
   identity: {
     trustedIssuers?: string;
@@ -153,6 +198,13 @@ export interface Config {
     lockoutThreshold: number;
     lockoutMinutes: number;
     firstAdmin?: { username: string; password: string };
+  };
+  notifications: {
+    wechatTemplates?: Partial<Record<CaseAction, string>>;
+    alipayTemplates?: Partial<Record<CaseAction, string>>;
+    smsTemplates?: Partial<Record<CaseAction, string>>;
+    casePage: string;
+    wechatState: 'developer' | 'trial' | 'formal';
   };
 }
 
@@ -205,7 +257,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sms: { appKey: e.SMS_APP_KEY, appSecret: e.SMS_APP_SECRET },
       household: { baseUrl: e.HOUSEHOLD_BASE_URL, appKey: e.HOUSEHOLD_APP_KEY, appSecret: e.HOUSEHOLD_APP_SECRET },
       face: { baseUrl: e.FACE_BASE_URL, appKey: e.FACE_APP_KEY, appSecret: e.FACE_APP_SECRET },
+      upstream: {
+        baseUrl: e.UPSTREAM_BASE_URL,
+        appKey: e.UPSTREAM_APP_KEY,
+        appSecret: e.UPSTREAM_APP_SECRET,
+        callbackAppKey: e.UPSTREAM_CALLBACK_APP_KEY,
+        callbackAppSecret: e.UPSTREAM_CALLBACK_APP_SECRET,
+      },
+      simUpstreamStepMs: e.SIM_UPSTREAM_STEP_MS,
     },
+    applications: { slaSweepSeconds: e.SLA_SWEEP_SECONDS, maxUploadBytes: e.MAX_UPLOAD_BYTES },
     pii: { keys: e.PII_KEYS, activeKeyId: e.PII_ACTIVE_KEY_ID, blindIndexKey: e.BLIND_INDEX_KEY },
     identity: {
       trustedIssuers: e.TRUSTED_ISSUERS,
@@ -220,6 +281,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       lockoutMinutes: e.STAFF_LOCKOUT_MINUTES,
       firstAdmin:
         e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD } : undefined,
+    },
+    notifications: {
+      wechatTemplates: e.NOTIFY_WECHAT_TEMPLATES,
+      alipayTemplates: e.NOTIFY_ALIPAY_TEMPLATES,
+      smsTemplates: e.NOTIFY_SMS_TEMPLATES,
+      casePage: e.NOTIFY_CASE_PAGE,
+      wechatState: e.NOTIFY_WECHAT_STATE,
     },
   };
 }

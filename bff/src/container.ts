@@ -21,7 +21,14 @@ import { TrustedIssuers, type TrustedIssuer } from './modules/identity/trustedIs
 import { OutboxDispatcher, OutboxRepo, OutboxService } from './outbox';
 import { createPiiCipher, type PiiCipher } from './security/pii';
 import { SessionStore } from './security/sessions';
+import { createApplications, type Applications } from './modules/applications';
+import { createLocalStorage, defaultMaterialsDir } from './storage';
+import type { UpstreamCallbackCredentials, UpstreamClientOptions } from './adapters/upstream';
 import type { Simulators } from './sim';
+import { createNotifyAdapters } from './adapters/notify';
+import { NotificationRepo } from './modules/notifications/repo';
+import { NotificationService } from './modules/notifications/service';
+import { NotificationTemplates } from './modules/notifications/templates';
 
 /** Every port and service the app uses, wired once. Tests build one per suite. */
 export interface Container {
@@ -42,6 +49,10 @@ export interface Container {
   /** Staff reads of citizens' data, audited. */
   citizenAccess: CitizenAccess;
   adapters: IdentityAdapters;
+  /** Cases (办件): intake, the state machine, the approver's desk, the departments' systems. */
+  applications: Applications;
+  /** Case notices to citizens (WeChat, Alipay, SMS) and their channel choices. */
+  notifications: NotificationService;
   /** The in-process simulators, when some outside system has no configured base URL. */
   simulators?: Simulators;
   /** This process's own origin, set once listening (simulator URLs and issuers derive from it). */
@@ -109,6 +120,7 @@ async function createSimulatorsIfNeeded(config: Config, selfUrl: { value: string
     ['SMS_BASE_URL', upstream.sms],
     ['HOUSEHOLD_BASE_URL', a.household.baseUrl],
     ['FACE_BASE_URL', a.face.baseUrl],
+    ['UPSTREAM_BASE_URL', a.upstream.baseUrl],
     ['TRUSTED_ISSUERS', config.identity.trustedIssuers],
   ].filter(([, v]) => !v);
   if (!unset.length) return undefined;
@@ -117,7 +129,34 @@ async function createSimulatorsIfNeeded(config: Config, selfUrl: { value: string
   }
   // Loaded only here: production code paths never import the simulators otherwise.
   const { createSimulators } = await import('./sim');
-  return createSimulators({ publicBase: () => selfUrl.value, idpAudience: config.identity.tokenAudience });
+  return createSimulators({ publicBase: () => selfUrl.value, idpAudience: config.identity.tokenAudience, upstream: { stepDelayMs: a.simUpstreamStepMs } });
+}
+
+/**
+ * Case notices on the same channels as identity (configured systems or the simulators). A real
+ * WeChat or Alipay without NOTIFY_*_TEMPLATES stays silent rather than sending dev template ids.
+ */
+function createNotifications(config: Config, simulators: Simulators | undefined, selfUrl: { value: string }, database: Database, identity: IdentityService, logger: Logger): NotificationService {
+  const channels = adapterOptions(config, simulators, selfUrl);
+  const n = config.notifications;
+  const adapters = createNotifyAdapters({ wechat: { ...channels.wechat, miniprogramState: n.wechatState }, alipay: channels.alipay, sms: channels.sms });
+  const wechat = n.wechatTemplates ?? (config.upstream.wechatApi ? null : {});
+  const alipay = n.alipayTemplates ?? (config.upstream.alipayGateway ? null : {});
+  if (!wechat) logger.warn('case notices: WeChat is off (WECHAT_API_BASE_URL is set but NOTIFY_WECHAT_TEMPLATES is not)');
+  if (!alipay) logger.warn('case notices: Alipay is off (ALIPAY_GATEWAY_URL is set but NOTIFY_ALIPAY_TEMPLATES is not)');
+  const templates = new NotificationTemplates({ wechat, alipay, sms: n.smsTemplates ?? {}, casePage: n.casePage });
+  const repo = new NotificationRepo(database.db, database.dialect);
+  return new NotificationService(database.db, repo, identity, adapters, templates, logger.child({ component: 'notifications' }));
+}
+
+/** The departments' business systems: the configured gateway and callback keys, or the simulator's. */
+function upstreamOptions(config: Config, simulators: Simulators | undefined, selfUrl: { value: string }): { client: UpstreamClientOptions; callback: () => UpstreamCallbackCredentials[] } {
+  const u = config.adapters.upstream;
+  if (u.baseUrl) {
+    const callback = [{ appKey: required(u.callbackAppKey, 'UPSTREAM_CALLBACK_APP_KEY'), appSecret: required(u.callbackAppSecret, 'UPSTREAM_CALLBACK_APP_SECRET') }];
+    return { client: { baseUrl: () => u.baseUrl!, appKey: required(u.appKey, 'UPSTREAM_APP_KEY'), appSecret: required(u.appSecret, 'UPSTREAM_APP_SECRET') }, callback: () => callback };
+  }
+  return { client: simulators!.adapterOptions(() => selfUrl.value).upstream, callback: () => [simulators!.credentials.upstream.callback] };
 }
 
 export async function createContainer(config: Config, logger: Logger): Promise<Container> {
@@ -159,6 +198,26 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     catalog,
     { faceValidDays: config.identity.faceValidDays, smsCodeTtlSeconds: 300, smsResendSeconds: 60, smsMaxAttempts: 5, smsDailyLimit: 10 },
   );
+  // Case notices: their outbox handlers are registered before the server starts the dispatcher.
+  const notifications = createNotifications(config, simulators, selfUrl, database, identity, logger);
+  notifications.registerHandlers(outboxDispatcher);
+  const upstream = upstreamOptions(config, simulators, selfUrl);
+  const applications = createApplications({
+    database,
+    kv,
+    logger,
+    pii,
+    catalog,
+    identity,
+    calendar,
+    audit,
+    storage: createLocalStorage(defaultMaterialsDir(config.dataDir)),
+    dispatcher: outboxDispatcher,
+    upstream: upstream.client,
+    callbackCredentials: upstream.callback,
+    notifier: notifications,
+    maxUploadBytes: config.applications.maxUploadBytes,
+  });
   const staff = new StaffService(
     new StaffRepo(database.db),
     new SessionStore<StaffSessionData>(kv, { name: 'ss', idleMs: config.staff.sessionIdleMinutes * 60_000, refreshMs: 0 }),
@@ -181,10 +240,14 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     staff,
     citizenAccess: new CitizenAccess(identity, audit),
     adapters,
+    notifications,
     simulators,
     selfUrl,
     lifecycle: { draining: false },
+    applications,
     async close() {
+      simulators?.stop();
+      await applications.sweep.stop();
       await outboxDispatcher.stop();
       await Promise.allSettled([kv.close(), database.close()]);
     },

@@ -186,6 +186,7 @@ export const AUDIT_ACTION_NAMES = {
   'calendar.update': '修改工作日历',
   'outbox.retry': '重试投递',
   'case.unmask': '查看办件完整表单',
+  'case.material_view': '查看办件材料',
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_NAMES;
 

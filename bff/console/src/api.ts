@@ -3,20 +3,25 @@
  * the session cookie (same origin), adds `X-CSRF-Token` to every write, and turns an error body
  * `{code, message, requestId, details}` into an `ApiError`. No `fetch` elsewhere.
  */
-import { CONSOLE_API_PREFIX, calendarPaths, consolePaths } from '@onevisit/shared-types/client';
+import { API_PREFIX, CONSOLE_API_PREFIX, apiPaths, calendarPaths, consolePaths } from '@onevisit/shared-types/client';
 import type {
   AuditEntry,
   CalendarDayDeleteResponse,
   CalendarDayUpsertRequest,
   CalendarDayUpsertResponse,
   CalendarYearResponse,
+  CaseState,
   CitizenDetail,
   CitizenSummary,
   ConsoleSession,
   ErrorCode,
   OutboxEntry,
   Page,
+  ServiceItem,
   Staff,
+  StaffCaseActionRequest,
+  StaffCaseDetail,
+  StaffCaseSummary,
   StaffRole,
   UnmaskableField,
 } from '@onevisit/shared-types/client';
@@ -53,13 +58,40 @@ function withQuery(path: string, query?: Query): string {
 
 const outboxPaths = { dead: consolePaths.outboxDead, retry: consolePaths.outboxRetry } as const;
 
-async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, query?: Query): Promise<T> {
+/** What the case queue may ask for (`CaseQueueQuerySchema`). */
+export interface CaseQueueQuery {
+  view: 'todo' | 'all';
+  caseNo?: string;
+  state?: CaseState;
+  page: number;
+  pageSize: number;
+}
+
+/** The unmasked form and applicant of a case (`caseUnmask`); the read is audited server-side. */
+export interface CaseUnmaskResponse {
+  formData: Record<string, unknown>;
+  /** null where the citizen has no such value (not real-named, no phone bound). */
+  applicant: { name: string | null; idNumber: string | null; phone: string | null };
+  auditId?: string;
+}
+
+/**
+ * `prefix`: the console API by default; the citizen API (`API_PREFIX`) only for public,
+ * anonymous reads (the catalogue), which need no CSRF token and never end a console session.
+ */
+async function request<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+  query?: Query,
+  prefix: string = CONSOLE_API_PREFIX,
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(CONSOLE_API_PREFIX + withQuery(path, query), {
+    res = await fetch(prefix + withQuery(path, query), {
       method,
       headers,
       credentials: 'same-origin',
@@ -87,7 +119,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', p
       e.requestId ?? res.headers.get('X-Request-Id'),
       e.details,
     );
-    if (res.status === 401 && error.code === 'SESSION_INVALID' && path !== consolePaths.session && path !== consolePaths.login) {
+    if (res.status === 401 && error.code === 'SESSION_INVALID' && prefix === CONSOLE_API_PREFIX && path !== consolePaths.session && path !== consolePaths.login) {
       csrfToken = null;
       onSessionLost?.();
     }
@@ -139,4 +171,14 @@ export const api = {
 
   outboxDead: (query: { topic?: string; page: number; pageSize: number }) => request<Page<OutboxEntry>>('GET', outboxPaths.dead, undefined, query),
   retryOutbox: (id: string) => request<OutboxEntry>('POST', outboxPaths.retry(id), {}),
+
+  cases: (query: CaseQueueQuery) => request<Page<StaffCaseSummary>>('GET', consolePaths.cases, undefined, { ...query }),
+  case: (caseNo: string) => request<StaffCaseDetail>('GET', consolePaths.case(caseNo)),
+  caseAction: (caseNo: string, body: StaffCaseActionRequest) => request<StaffCaseDetail>('POST', consolePaths.caseActions(caseNo), body),
+  caseUnmask: (caseNo: string, reason: string) => request<CaseUnmaskResponse>('POST', consolePaths.caseUnmask(caseNo), { reason }),
+  /** Where a material is streamed (with its content type), for a link in a new tab or an inline image; the session cookie goes along. */
+  caseMaterialUrl: (caseNo: string, sha256: string) => CONSOLE_API_PREFIX + consolePaths.caseMaterial(caseNo, sha256),
+
+  /** The public catalogue entry of an item: form field labels and which materials allow 容缺受理. */
+  catalogItem: (itemCode: string) => request<ServiceItem>('GET', apiPaths.catalogItem(itemCode), undefined, undefined, API_PREFIX),
 };

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { CALENDAR_YEAR_MAX, CALENDAR_YEAR_MIN } from '@onevisit/shared-types/client';
+import { parseQueueFilter, queueHref, type QueueFilter } from './cases';
 
 export type Route =
   | { name: 'citizens' }
@@ -14,6 +15,9 @@ export type Route =
   /** `year` absent: the current year in Beijing time. */
   | { name: 'calendar'; year?: number }
   | { name: 'outbox' }
+  /** The case desk's queue; its tab, filters and page live in the hash (case numbers are not personal data). */
+  | { name: 'cases'; filter: QueueFilter }
+  | { name: 'case'; caseNo: string }
   | { name: 'notFound'; path: string };
 
 /** Filters a link may preset on the audit page (opaque ids only, never personal data). */
@@ -52,6 +56,14 @@ export function parseHash(hash: string): Route {
     if (year >= CALENDAR_YEAR_MIN && year <= CALENDAR_YEAR_MAX) return { name: 'calendar', year };
   }
   if (segments[0] === 'outbox' && segments.length === 1) return { name: 'outbox' };
+  if (segments[0] === 'cases' && segments.length === 1) return { name: 'cases', filter: parseQueueFilter(search) };
+  if (segments[0] === 'cases' && segments.length === 2) {
+    try {
+      return { name: 'case', caseNo: decodeURIComponent(segments[1]) };
+    } catch {
+      return { name: 'notFound', path };
+    }
+  }
   return { name: 'notFound', path };
 }
 
@@ -67,6 +79,9 @@ export const hrefs = {
   calendar: '#/calendar',
   calendarYear: (year: number) => `#/calendar/${year}`,
   outbox: '#/outbox',
+  cases: '#/cases',
+  casesFiltered: (filter: QueueFilter) => queueHref(filter),
+  case: (caseNo: string) => `#/cases/${encodeURIComponent(caseNo)}`,
 };
 
 export function navigate(href: string): void {

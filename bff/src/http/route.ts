@@ -20,6 +20,23 @@ export class JsonPayload {
   ) {}
 }
 
+/**
+ * A koa path pattern from a shared-types path builder: `pattern(apiPaths.application(':caseNo'))`
+ * is `/applications/:caseNo` (the builders percent-encode their arguments, colons included).
+ */
+export const pattern = (path: string): string => decodeURIComponent(path);
+
+/** A streamed response (a stored file): sent with its type and length, never validated as JSON. */
+export class StreamPayload {
+  constructor(
+    readonly body: NodeJS.ReadableStream,
+    readonly contentType: string,
+    readonly bytes: number,
+    /** Shown as the download name; must already be safe. */
+    readonly fileName?: string,
+  ) {}
+}
+
 export interface RouteDef<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, R extends z.ZodType> {
   method: Method;
   /** Koa-style path relative to the router's prefix, e.g. `/catalog/items/:itemCode`. */
@@ -36,7 +53,7 @@ export interface RouteDef<P extends AnyObject | undefined, Q extends AnyObject |
   permission?: Permission;
   /** Error codes this route can answer with besides validation, rate limits and INTERNAL_ERROR. */
   errors?: ErrorCode[];
-  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B> }, ctx: Context) => Promise<z.input<R> | JsonPayload>;
+  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B> }, ctx: Context) => Promise<z.input<R> | JsonPayload | StreamPayload>;
 }
 
 /** A route of any schemas, for collections; `any` because handler parameters are contravariant. */
@@ -106,6 +123,15 @@ export class ApiRouter {
     if (issues.length) throw validationError(issues);
     const [params, query, body] = parts.map((p) => (p.ok ? p.value : undefined));
     const result = await def.handler({ params, query, body }, ctx);
+    if (result instanceof StreamPayload) {
+      ctx.type = result.contentType;
+      ctx.length = result.bytes;
+      ctx.set('Cache-Control', 'private, no-store');
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      if (result.fileName) ctx.attachment(result.fileName, { type: 'inline' });
+      ctx.body = result.body;
+      return;
+    }
     if (this.options.validateResponses) this.checkResponse(def, result instanceof JsonPayload ? JSON.parse(result.json) : result);
     if (result instanceof JsonPayload) {
       ctx.etag = result.etag;

@@ -13,7 +13,7 @@ import type { Config } from '../config';
  * Blind index: HMAC-SHA256(blindKey, kind ‖ normalised value), hex — equal inputs give equal
  * indexes, nothing else is learnt. The blind key does not rotate (rotating it means re-indexing).
  */
-export type PiiKind = 'idNumber' | 'phone' | 'name';
+export type PiiKind = 'idNumber' | 'phone' | 'name' | 'caseForm';
 
 export class PiiCipher {
   constructor(

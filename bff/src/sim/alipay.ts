@@ -12,6 +12,14 @@
  *     alipay.user.certify.open.initialize  → certify_id (same outer_order_no → same certify_id)
  *     alipay.user.certify.open.certify     the signed GET URL the SDK builds → 302 to the page below
  *     alipay.user.certify.open.query       → passed T | F
+ *     alipay.open.app.mini.templatemessage.send  biz_content {to_user_id, user_template_id, page,
+ *                                          data: JSON string {"keyword1": {"value": "…"}}} → 10000;
+ *                                          a user who has not subscribed the template (dev hook
+ *                                          `subscribe`, standing in for my.requestSubscribeMessage)
+ *                                          → 40004 USER_UNSUBSCRIBED (the simulator's code); a value
+ *                                          over 50 characters → 40004 USER_KEYWORD_LENGTH_ERROR
+ *   POST <prefix>/dev/alipay/subscribe {userId, templateIds, longTerm?}   dev: the user agrees
+ *   GET  <prefix>/dev/alipay/messages?userId=…                            dev: what was delivered
  *   GET  <prefix>/alipay/certify?certify_id=…  an H5-like certify page with pass/fail buttons
  *   POST <prefix>/alipay/certify/complete      completes it and returns to merchant_config.return_url
  *
@@ -22,8 +30,9 @@
 import { createHash, createPublicKey, createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Context } from 'koa';
 import { isValidIdNumber } from '@onevisit/shared-types';
+import { SubscriptionLedger } from './consent';
 import { guarded, type SimContext } from './context';
-import { escapeHtml, ExpiringMap, isSafeRedirect, maskName, parseForm, randomDigits, randomToken, readRawBody, simPage, withQueryParam } from './util';
+import { escapeHtml, ExpiringMap, isSafeRedirect, maskName, parseForm, parseJsonObject, randomDigits, randomToken, readRawBody, simPage, withQueryParam } from './util';
 
 const AUTH_CODE_TTL_MS = 5 * 60_000;
 const CERTIFY_TTL_MS = 24 * 3600_000;
@@ -39,6 +48,16 @@ export interface AlipayCredentials {
   alipayPublicKey: string;
 }
 
+/** A template message the simulator accepted. */
+export interface SentAlipayMessage {
+  toUserId: string;
+  templateId: string;
+  page: string;
+  /** Keyword → value. */
+  data: Record<string, string>;
+  sentAt: string;
+}
+
 export interface AlipaySimulator {
   /** A one-time my.getAuthCode code for this user. */
   authCode(userId?: string, openId?: string): { authCode: string; userId: string; openId: string };
@@ -46,6 +65,11 @@ export interface AlipaySimulator {
   completeCertify(certifyId: string, pass: boolean): boolean;
   /** The simulator's signing key, e.g. to sign notifications in later capabilities' simulators. */
   signResponse(inner: string): string;
+  /** The user agreed to these templates in my.requestSubscribeMessage: one message each, or any number when long-term. */
+  subscribe(userId: string, templateIds: string[], options?: { longTerm?: boolean }): void;
+  /** Delivered template messages, oldest first (the last 1000). */
+  sentMessages(): SentAlipayMessage[];
+  clearSentMessages(): void;
 }
 
 type Status = 'INIT' | 'PASSED' | 'FAILED';
@@ -113,6 +137,7 @@ export function alipaySimulator(
   const authCodes = new ExpiringMap<{ userId: string; openId: string; used: boolean }>(sim.now);
   const certifications = new ExpiringMap<Certification>(sim.now);
   const byOuterOrderNo = new ExpiringMap<string>(sim.now);
+  const messages = templateMessages(sim);
 
   const signResponse = (inner: string) => createSign('RSA-SHA256').update(inner, 'utf8').sign(keys.alipayPrivateKey, 'base64');
 
@@ -241,6 +266,8 @@ export function alipaySimulator(
         return respond(ctx, key, certifyInitialize(biz));
       case 'alipay.user.certify.open.query':
         return respond(ctx, key, certifyQuery(biz));
+      case 'alipay.open.app.mini.templatemessage.send':
+        return respond(ctx, key, messages.send(biz));
       case 'alipay.user.certify.open.certify': {
         const certifyId = typeof biz.certify_id === 'string' ? biz.certify_id : '';
         if (!certifications.get(certifyId)) return htmlPage(ctx, 404, '<h1>认证已失效</h1><p id="sim-alipay-error">CERTIFY_ID_EXPIRED</p>');
@@ -303,6 +330,25 @@ export function alipaySimulator(
     );
   });
 
+  // Dev only (this router is never mounted in production): the consent and the delivered log.
+  sim.router.post('/dev/alipay/subscribe', async (ctx) => {
+    const body = parseJsonObject(await readRawBody(ctx, 16 * 1024));
+    const templateIds = body?.templateIds;
+    const valid = Array.isArray(templateIds) && templateIds.length > 0 && templateIds.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 64);
+    if (!body || typeof body.userId !== 'string' || !body.userId || !valid || (body.longTerm !== undefined && typeof body.longTerm !== 'boolean')) {
+      ctx.status = 400;
+      ctx.body = { code: 'INVALID_ARGUMENT', message: 'userId (string), templateIds (strings) and longTerm? (boolean) are required' };
+      return;
+    }
+    messages.accept(body.userId, templateIds as string[], body.longTerm === true);
+    ctx.body = { ok: true };
+  });
+  sim.router.get('/dev/alipay/messages', (ctx) => {
+    const userId = typeof ctx.query.userId === 'string' ? ctx.query.userId : undefined;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { messages: messages.sent().filter((m) => !userId || m.toUserId === userId) };
+  });
+
   return {
     authCode(userId, openId) {
       const uid = userId ?? `2088${randomDigits(12)}`;
@@ -313,5 +359,56 @@ export function alipaySimulator(
     },
     completeCertify,
     signResponse,
+    subscribe: (userId, templateIds, options) => messages.accept(userId, templateIds, options?.longTerm ?? false),
+    sentMessages: () => messages.sent(),
+    clearSentMessages: () => messages.clear(),
+  };
+}
+
+// ---- mini-program template messages ----
+
+const MAX_SENT_KEPT = 1000;
+/** Alipay refuses a keyword value longer than this (USER_KEYWORD_LENGTH_ERROR). */
+const KEYWORD_MAX_CHARS = 50;
+
+/** Consent, validation and the delivered log of template messages. */
+function templateMessages(sim: SimContext) {
+  const invalid = (subCode: string, subMsg: string) => ({ code: '40002', msg: 'Invalid Arguments', sub_code: subCode, sub_msg: subMsg });
+  const failed = (subCode: string, subMsg: string) => ({ code: '40004', msg: 'Business Failed', sub_code: subCode, sub_msg: subMsg });
+  const consent = new SubscriptionLedger();
+  let sent: SentAlipayMessage[] = [];
+
+  /** The keywords of `data` (a JSON string, as the API takes it), or the refusal. */
+  function keywords(raw: unknown): { data: Record<string, string> } | { refusal: Record<string, unknown> } {
+    const data = objectParam(raw);
+    if (!data || !Object.keys(data).length) return { refusal: invalid('isv.invalid-parameter', 'data 格式错误') };
+    const out: Record<string, string> = {};
+    for (const [key, entry] of Object.entries(data)) {
+      const value = objectParam(entry)?.value;
+      if (!/^keyword\d{1,2}$/.test(key) || typeof value !== 'string') return { refusal: invalid('isv.invalid-parameter', `data.${key} 格式错误`) };
+      if (Array.from(value).length > KEYWORD_MAX_CHARS) return { refusal: failed('USER_KEYWORD_LENGTH_ERROR', '关键词超长') };
+      out[key] = value;
+    }
+    return { data: out };
+  }
+
+  return {
+    accept: (userId: string, templateIds: string[], longTerm: boolean) => consent.accept(userId, templateIds, longTerm),
+    send(biz: Record<string, unknown>): Record<string, unknown> {
+      const { to_user_id: toUserId, user_template_id: templateId, page } = biz;
+      if (typeof toUserId !== 'string' || !/^2088\d{12}$/.test(toUserId)) return invalid('isv.invalid-parameter', 'to_user_id 无效');
+      if (typeof templateId !== 'string' || !templateId || templateId.length > 64) return invalid('isv.invalid-parameter', 'user_template_id 无效');
+      if (typeof page !== 'string' || !page || page.length > 128) return invalid('isv.invalid-parameter', 'page 无效');
+      const parsed = keywords(biz.data);
+      if ('refusal' in parsed) return parsed.refusal;
+      if (!consent.consume(toUserId, templateId)) return failed('USER_UNSUBSCRIBED', '用户未订阅该消息模板或订阅次数已用完');
+      const message: SentAlipayMessage = { toUserId, templateId, page, data: parsed.data, sentAt: new Date(sim.now()).toISOString() };
+      sent = [...sent.slice(-(MAX_SENT_KEPT - 1)), message];
+      return { code: '10000', msg: 'Success' };
+    },
+    sent: () => [...sent],
+    clear: () => {
+      sent = [];
+    },
   };
 }

@@ -10,20 +10,25 @@
  *   /sim/household/v1/identity/verify   signed 人口信息核验
  *   /sim/face/v1/face/certify[/:id]     signed H5 face service; /sim/face/page (the page)
  *   /sim/idp/<id>/.well-known/jwks.json trusted issuers hunan, hubei, chongqing, sichuan
+ *   /sim/upstream/v1/{system}/cases…    signed police business systems (户政/出入境/交管/治安); they
+ *                                        call back signed to `/open/v1/upstream/callback`
  *   /sim/dev/…              POST JSON hooks to mint codes and tokens without a phone
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { isValidIdNumber } from '@onevisit/shared-types';
 import type { IdentityAdapterOptions } from '../adapters';
+import type { UpstreamClientOptions } from '../adapters/upstream';
 import type { SimContext } from './context';
 import { alipaySimulator, generateAlipayKeys, type AlipayCredentials } from './alipay';
 import { faceSimulator, type FaceStatus } from './face';
 import { HOUSEHOLD_RESIDENTS, householdSimulator } from './household';
 import { idpSimulator, isSimIdpId, simulatedIssuers, SIM_IDP_ISSUERS, type IdpClaims, type IdpTokenOptions, type SimIdpId, type SimIssuer } from './idp';
 import { smsSimulator, type SentSms } from './sms';
+import { generateUpstreamCredentials, upstreamSimulator, type UpstreamRule, type UpstreamSimCredentials, type UpstreamSimulator } from './upstream';
 import { FaultBoard, parseJsonObject, randomToken, readRawBody, SYSTEMS, type Fault, type SystemName } from './util';
 import { wechatSimulator, type WechatCredentials, type WechatFaceResultInput } from './wechat';
+import { notificationLog, type NotificationLog } from './notifications';
 
 export { HOUSEHOLD_RESIDENTS } from './household';
 export { SIM_IDP_ISSUERS, simulatedIssuers, type SimIdpId, type SimIssuer, type IdpClaims, type IdpTokenOptions } from './idp';
@@ -31,6 +36,8 @@ export { SMS_TEMPLATES, type SentSms } from './sms';
 export type { Fault, SystemName } from './util';
 export type { AlipayCredentials } from './alipay';
 export type { WechatCredentials, WechatFaceResultInput } from './wechat';
+export type { NotificationLog, SentNotification } from './notifications';
+export type { UpstreamRule, UpstreamSimCredentials, UpstreamSimulator } from './upstream';
 
 export interface SimulatorOptions {
   /** Mount prefix of the router; default `/sim`. */
@@ -49,6 +56,8 @@ export interface SimulatorOptions {
   wechatQuotaPerMinute?: number;
   /** Pre-made Alipay keys (RSA 2048 generation takes ~100 ms per pair); default generated. */
   alipayKeys?: { credentials: AlipayCredentials; alipayPrivateKey: string };
+  /** The police business systems: delay of each rule step (default 1500 ms) and rules by item code. */
+  upstream?: { stepDelayMs?: number; rules?: Record<string, UpstreamRule>; retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number } };
 }
 
 export interface SignedGatewayCredentials {
@@ -63,6 +72,7 @@ export interface SimulatorCredentials {
   sms: SignedGatewayCredentials;
   household: SignedGatewayCredentials;
   face: SignedGatewayCredentials;
+  upstream: UpstreamSimCredentials;
 }
 
 export interface SimulatorDevHooks {
@@ -93,9 +103,19 @@ export interface SimulatorDevHooks {
   /** Slows down or breaks one system (status answered instead of the handler); null clears. */
   setFault(system: SystemName, fault: Fault | null): void;
   clearFaults(): void;
+  /** The user taps 允许 in wx.requestSubscribeMessage: one subscribe message per template (any number when long-term). */
+  wechatSubscribe(openid: string, templateIds: string[], options?: { longTerm?: boolean }): void;
+  /** The user agrees in my.requestSubscribeMessage: one template message per template (any number when long-term). */
+  alipaySubscribe(userId: string, templateIds: string[], options?: { longTerm?: boolean }): void;
+  /** What the simulated WeChat, Alipay and SMS delivered to citizens. */
+  notifications: NotificationLog;
 }
 
 export interface Simulators {
+  /** The police business systems: rules, events, manual decisions (tests and the dev page). */
+  upstream: UpstreamSimulator;
+  /** Cancels the simulators' timers (upstream decisions and callbacks in flight). */
+  stop(): void;
   router: Router;
   prefix: string;
   credentials: SimulatorCredentials;
@@ -105,7 +125,7 @@ export interface Simulators {
    * Adapter options pointing at these simulators, for `createIdentityAdapters`. `appBase` is the
    * BFF's own origin (known after listen), e.g. `() => 'http://127.0.0.1:3000'`.
    */
-  adapterOptions(appBase: () => string, extra?: { timeoutMs?: number }): IdentityAdapterOptions;
+  adapterOptions(appBase: () => string, extra?: { timeoutMs?: number }): IdentityAdapterOptions & { upstream: UpstreamClientOptions };
   dev: SimulatorDevHooks;
 }
 
@@ -135,6 +155,7 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     sms: signedCredentials('sms'),
     household: signedCredentials('household'),
     face: signedCredentials('face'),
+    upstream: generateUpstreamCredentials(),
   };
 
   const wechat = wechatSimulator(sim, credentials.wechat, { quotaPerMinute: options.wechatQuotaPerMinute });
@@ -143,6 +164,13 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
   const household = householdSimulator(sim, credentials.household);
   const face = faceSimulator(sim, credentials.face);
   const idp = idpSimulator(sim, { audience: options.idpAudience });
+  const upstream = upstreamSimulator(sim, {
+    credentials: credentials.upstream,
+    callbackUrl: () => `${sim.publicBase()}/open/v1/upstream/callback`,
+    stepDelayMs: options.upstream?.stepDelayMs,
+    rules: options.upstream?.rules,
+    retry: options.upstream?.retry,
+  });
 
   const dev: SimulatorDevHooks = {
     wechatLoginCode: (openid, unionid) => wechat.loginCode(openid, unionid),
@@ -161,6 +189,9 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     idpCurrentKid: (issuerId) => idp.currentKid(issuerId),
     setFault: (system, fault) => sim.faults.set(system, fault),
     clearFaults: () => sim.faults.clear(),
+    wechatSubscribe: (openid, templateIds, opts) => wechat.subscribe(openid, templateIds, opts),
+    alipaySubscribe: (userId, templateIds, opts) => alipay.subscribe(userId, templateIds, opts),
+    notifications: notificationLog(wechat, alipay, sms),
   };
 
   registerDevRoutes(sim, dev);
@@ -169,6 +200,8 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     router,
     prefix,
     credentials,
+    upstream,
+    stop: () => upstream.stop(),
     issuers: (publicBase) => simulatedIssuers(publicBase ?? sim.publicBase(), prefix),
     adapterOptions(appBase, extra = {}) {
       const at = (path: string) => () => `${appBase().replace(/\/+$/, '')}${prefix}${path}`;
@@ -185,6 +218,7 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
         sms: { baseUrl: at('/sms'), ...credentials.sms, ...t },
         household: { baseUrl: at('/household'), ...credentials.household, ...t },
         face: { baseUrl: at('/face'), ...credentials.face, ...t },
+        upstream: { baseUrl: at('/upstream'), ...credentials.upstream.gateway, ...t },
       };
     },
     dev,
@@ -220,6 +254,8 @@ function registerDevRoutes(sim: SimContext, dev: SimulatorDevHooks) {
         `POST ${p}/dev/idp/token {issuer, sub, name, idNumber, acr, aud?, expiresIn?} → {token}`,
         `POST ${p}/dev/faults {system, fault: {delayMs?, status?} | null}`,
         `GET ${p}/sms/dev/outbox?phone=… → the last SMS to that phone`,
+        `POST ${p}/dev/wechat/subscribe {openid, templateIds, longTerm?} · GET ${p}/dev/wechat/messages?openid=…`,
+        `POST ${p}/dev/alipay/subscribe {userId, templateIds, longTerm?} · GET ${p}/dev/alipay/messages?userId=…`,
         `GET ${p}/dev/household/residents → the residents whose names are fixed`,
         `GET ${p}/dev/idp/issuers → the simulated trusted issuers`,
       ],

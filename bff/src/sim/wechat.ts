@@ -4,6 +4,17 @@
  *   GET  <prefix>/wechat/sns/jscode2session?appid&secret&js_code&grant_type=authorization_code
  *   GET  <prefix>/wechat/cgi-bin/token?grant_type=client_credential&appid&secret
  *   POST <prefix>/wechat/cityservice/face/identify/getinfo?access_token=…  {"verify_result": "…"}
+ *   POST <prefix>/wechat/cgi-bin/message/subscribe/send?access_token=…
+ *        {touser, template_id, page?, data: {thing2: {value}}, miniprogram_state?, lang?}
+ *   POST <prefix>/dev/wechat/subscribe {openid, templateIds, longTerm?}   dev: the user taps 允许
+ *   GET  <prefix>/dev/wechat/messages?openid=…                            dev: what was delivered
+ *
+ * Subscribe messages follow WeChat's consent rule: the user must have accepted the template in
+ * wx.requestSubscribeMessage (the dev hook `subscribe` stands in for that tap). A one-time
+ * acceptance allows one message, a long-term one (government services may have it) any number;
+ * without one, 43101. An openid the simulator never issued → 40003; a template id that is not
+ * one → 40037; a value that breaks its keyword's type (thing ≤ 20 characters, character_string
+ * ≤ 32 ASCII, phrase ≤ 5 Chinese characters, time/date formats …) → 47003, as WeChat checks them.
  *
  * Login codes (what wx.login returns) are minted by a dev hook, live 5 minutes and work once
  * (unknown/expired → 40029, used → 40163). Face verify_result tokens (what
@@ -13,6 +24,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
+import { SubscriptionLedger } from './consent';
 import { guarded, type SimContext } from './context';
 import { ExpiringMap, parseJsonObject, randomDigits, randomToken, readRawBody } from './util';
 
@@ -36,6 +48,19 @@ export interface WechatFaceResultInput {
   failureCode?: number;
 }
 
+/** A subscribe message the simulator accepted, as the citizen's WeChat would show it. */
+export interface SentWechatMessage {
+  msgid: string;
+  touser: string;
+  templateId: string;
+  page: string;
+  /** Keyword → value. */
+  data: Record<string, string>;
+  miniprogramState: string;
+  lang: string;
+  sentAt: string;
+}
+
 export interface WechatSimulator {
   /** A one-time wx.login code for this openid (5 minutes). */
   loginCode(openid: string, unionid?: string): string;
@@ -45,6 +70,11 @@ export interface WechatSimulator {
   expireAccessTokens(): void;
   /** How many access tokens were issued (tests check caching). */
   tokensIssued(): number;
+  /** The user accepted these templates in wx.requestSubscribeMessage: one message each, or any number when long-term. */
+  subscribe(openid: string, templateIds: string[], options?: { longTerm?: boolean }): void;
+  /** Delivered subscribe messages, oldest first (the last 1000). */
+  sentMessages(): SentWechatMessage[];
+  clearSentMessages(): void;
 }
 
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
@@ -66,6 +96,7 @@ export function wechatSimulator(sim: SimContext, credentials: WechatCredentials,
   const quotaPerMinute = opts.quotaPerMinute ?? 5000;
   let window = { minute: -1, calls: 0 };
   let issued = 0;
+  const subscribe = subscribeMessages(sim);
 
   function overQuota(): boolean {
     const minute = Math.floor(sim.now() / 60_000);
@@ -152,10 +183,46 @@ export function wechatSimulator(sim: SimContext, credentials: WechatCredentials,
     }),
   );
 
+  sim.router.post(
+    '/wechat/cgi-bin/message/subscribe/send',
+    guarded(sim, 'wechat', async (ctx) => {
+      const token = ctx.query.access_token;
+      if (!token || typeof token !== 'string') return err(ctx, 41001, 'access_token missing');
+      const known = tokens.peek(token);
+      if (!known) return err(ctx, 40001, 'invalid credential, access_token is invalid or not latest');
+      if (known.expired) return err(ctx, 42001, 'access_token expired');
+      const body = parseJsonObject(await readRawBody(ctx, 64 * 1024));
+      if (!body) return err(ctx, 47001, 'data format error');
+      const outcome = subscribe.send(body);
+      if ('errcode' in outcome) return err(ctx, outcome.errcode, outcome.errmsg);
+      answer(ctx, { errcode: 0, errmsg: 'ok', msgid: Number(outcome.msgid) });
+    }),
+  );
+
+  // Dev only (this router is never mounted in production): the consent tap and the delivered log.
+  sim.router.post('/dev/wechat/subscribe', async (ctx) => {
+    const body = parseJsonObject(await readRawBody(ctx, 16 * 1024));
+    const templateIds = body?.templateIds;
+    const valid = Array.isArray(templateIds) && templateIds.length > 0 && templateIds.every((t) => typeof t === 'string' && TEMPLATE_ID.test(t));
+    if (!body || typeof body.openid !== 'string' || !body.openid || !valid || (body.longTerm !== undefined && typeof body.longTerm !== 'boolean')) {
+      ctx.status = 400;
+      ctx.body = { code: 'INVALID_ARGUMENT', message: 'openid (string), templateIds (template ids) and longTerm? (boolean) are required' };
+      return;
+    }
+    subscribe.accept(body.openid, templateIds as string[], body.longTerm === true);
+    ctx.body = { ok: true };
+  });
+  sim.router.get('/dev/wechat/messages', (ctx) => {
+    const openid = typeof ctx.query.openid === 'string' ? ctx.query.openid : undefined;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { messages: subscribe.sent().filter((m) => !openid || m.touser === openid) };
+  });
+
   return {
     loginCode(openid, unionid) {
       const code = randomToken(16);
       codes.set(code, { openid, unionid, used: false }, CODE_TTL_MS);
+      subscribe.knowOpenid(openid);
       return code;
     },
     faceResult(input) {
@@ -165,5 +232,102 @@ export function wechatSimulator(sim: SimContext, credentials: WechatCredentials,
     },
     expireAccessTokens: () => tokens.clear(),
     tokensIssued: () => issued,
+    subscribe: (openid, templateIds, options) => subscribe.accept(openid, templateIds, options?.longTerm ?? false),
+    sentMessages: () => subscribe.sent(),
+    clearSentMessages: () => subscribe.clear(),
+  };
+}
+
+// ---- subscribe messages (订阅消息) ----
+
+const MAX_SENT_KEPT = 1000;
+const TEMPLATE_ID = /^[A-Za-z0-9_-]{20,64}$/;
+const MINIPROGRAM_STATES = ['developer', 'trial', 'formal'];
+const LANGS = ['zh_CN', 'en_US', 'zh_HK', 'zh_TW'];
+
+/** `2024年1月5日 08:30`, `2024-01-05 08:30(:00)`, `08:30`, `2024年1月5日`, `2024-01-05`. */
+const TIME_POINT = /^(?:(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2})(?: \d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}(?::\d{2})?)$/;
+const timeOrPeriod = (v: string) => v.split('~').length <= 2 && v.split('~').every((p) => TIME_POINT.test(p.trim()));
+const chars = (v: string) => Array.from(v).length;
+
+/** WeChat's keyword types (the key's letters before its number) and the values each accepts. */
+const KEYWORD_TYPES: Record<string, (v: string) => boolean> = {
+  thing: (v) => chars(v) <= 20,
+  character_string: (v) => /^[\x21-\x7e]{1,32}$/.test(v),
+  time: timeOrPeriod,
+  date: timeOrPeriod,
+  phrase: (v) => /^[\u4e00-\u9fa5]{1,5}$/.test(v),
+  number: (v) => v.length <= 32 && /^\d+(?:\.\d+)?$/.test(v),
+  name: (v) => chars(v) <= 20,
+  amount: (v) => /^[¥￥$]?\d{1,10}(?:\.\d{1,2})?元?$/.test(v),
+  phone_number: (v) => /^[\d+\-() ]{1,17}$/.test(v),
+  car_number: (v) => chars(v) <= 8,
+  letter: (v) => /^[A-Za-z]{1,32}$/.test(v),
+  symbol: (v) => /^[^\p{L}\p{N}\s]{1,5}$/u.test(v),
+};
+
+/** A data keyword's value, or the reason it is refused (47003). */
+function keywordValue(key: string, entry: unknown): { value: string } | { refusal: string } {
+  const m = /^([a-z_]+?)(\d+)$/.exec(key);
+  const check = m ? KEYWORD_TYPES[m[1]] : undefined;
+  if (!check) return { refusal: `argument invalid! data.${key} is not a keyword of the template` };
+  const value = entry && typeof entry === 'object' && !Array.isArray(entry) ? (entry as Record<string, unknown>).value : undefined;
+  if (typeof value !== 'string' || !value.length || !check(value)) return { refusal: `argument invalid! data.${key}.value invalid` };
+  return { value };
+}
+
+type Refusal = { errcode: number; errmsg: string };
+type SubscribeRequest = Omit<SentWechatMessage, 'msgid' | 'sentAt'>;
+
+/** The request as WeChat checks it, in WeChat's order of refusals. */
+function readRequest(body: Record<string, unknown>, knownOpenid: (openid: string) => boolean): SubscribeRequest | Refusal {
+  const { touser, template_id: templateId, page = '', data, miniprogram_state: state = 'formal', lang = 'zh_CN' } = body;
+  if (typeof touser !== 'string' || !knownOpenid(touser)) return { errcode: 40003, errmsg: 'invalid openid' };
+  if (typeof templateId !== 'string' || !TEMPLATE_ID.test(templateId)) return { errcode: 40037, errmsg: 'invalid template id' };
+  if (typeof page !== 'string' || page.length > 1024 || (page && !/^[\w\-/]+(?:\?\S*)?$/.test(page))) return { errcode: 41030, errmsg: 'invalid page' };
+  if (typeof state !== 'string' || !MINIPROGRAM_STATES.includes(state)) return { errcode: 47003, errmsg: 'argument invalid! miniprogram_state invalid' };
+  if (typeof lang !== 'string' || !LANGS.includes(lang)) return { errcode: 47003, errmsg: 'argument invalid! lang invalid' };
+  if (!data || typeof data !== 'object' || Array.isArray(data) || !Object.keys(data).length) return { errcode: 47003, errmsg: 'argument invalid! data is empty' };
+  const values: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(data)) {
+    const checked = keywordValue(key, entry);
+    if ('refusal' in checked) return { errcode: 47003, errmsg: checked.refusal };
+    values[key] = checked.value;
+  }
+  return { touser, templateId, page, data: values, miniprogramState: state, lang };
+}
+
+/** Consent, validation and the delivered log of subscribe messages. */
+function subscribeMessages(sim: SimContext) {
+  /** Openids WeChat has issued (a login); bounded like the simulators' other memories. */
+  const openids = new Set<string>();
+  const consent = new SubscriptionLedger();
+  let sent: SentWechatMessage[] = [];
+  let seq = 0;
+
+  function knowOpenid(openid: string) {
+    if (openids.size >= 100_000) openids.delete(openids.values().next().value!);
+    openids.add(openid);
+  }
+
+  return {
+    knowOpenid,
+    accept(openid: string, templateIds: string[], longTerm: boolean) {
+      knowOpenid(openid);
+      consent.accept(openid, templateIds, longTerm);
+    },
+    send(body: Record<string, unknown>): { msgid: string } | Refusal {
+      const request = readRequest(body, (openid) => openids.has(openid));
+      if ('errcode' in request) return request;
+      if (!consent.consume(request.touser, request.templateId)) return { errcode: 43101, errmsg: 'user refuse to accept the msg' };
+      seq += 1;
+      const message: SentWechatMessage = { ...request, msgid: String(Math.floor(sim.now() / 1000) * 1000 + (seq % 1000)), sentAt: new Date(sim.now()).toISOString() };
+      sent = [...sent.slice(-(MAX_SENT_KEPT - 1)), message];
+      return { msgid: message.msgid };
+    },
+    sent: () => [...sent],
+    clear: () => {
+      sent = [];
+    },
   };
 }

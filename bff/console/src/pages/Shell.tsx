@@ -1,10 +1,12 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { STAFF_ROLE_NAMES, type Permission } from '@onevisit/shared-types/client';
 import { APP_NAME, PageTitle } from '../components/PageTitle';
 import { hrefs, useRoute, type Route } from '../router';
 import { useSession } from '../session';
 import { AuditPage } from './Audit';
 import { CalendarPage } from './Calendar';
+import { CaseQueuePage } from './CaseQueue';
+import { CaseView } from './CaseView';
 import { CitizenSearchPage, type CitizenSearchState } from './CitizenSearch';
 import { CitizenView } from './CitizenView';
 import { OutboxPage } from './Outbox';
@@ -19,6 +21,7 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
+  { id: 'nav-cases', href: hrefs.cases, label: '办件审批', permission: 'cases:read', active: (r) => r.name === 'cases' || r.name === 'case' },
   { id: 'nav-citizens', href: hrefs.citizens, label: '市民查询', permission: 'citizen:search', active: (r) => r.name === 'citizens' || r.name === 'citizen' },
   { id: 'nav-staff', href: hrefs.staff, label: '人员管理', permission: 'staff:read', active: (r) => r.name === 'staff' },
   { id: 'nav-audit', href: hrefs.audit, label: '审计日志', permission: 'audit:read', active: (r) => r.name === 'audit' },
@@ -33,6 +36,8 @@ const ROUTE_PERMISSION: Record<Route['name'], Permission | null> = {
   audit: 'audit:read',
   calendar: 'catalog:manage',
   outbox: 'audit:read',
+  cases: 'cases:read',
+  case: 'cases:read',
   notFound: null,
 };
 
@@ -43,6 +48,11 @@ export function Shell({ onLogout }: { onLogout: () => Promise<void> }) {
   // The last search lives here, in memory only, so "back to results" works; it goes with the shell on logout.
   const [search, setSearch] = useState<CitizenSearchState>({ query: '', result: null });
   const [loggingOut, setLoggingOut] = useState(false);
+  // Where "back to the list" leads from a case: the queue as last shown (tab, filters, page).
+  const [queueHref, setQueueHref] = useState(hrefs.cases);
+  useEffect(() => {
+    if (route.name === 'cases') setQueueHref(hrefs.casesFiltered(route.filter));
+  }, [route]);
   const nav = NAV.filter((item) => can(item.permission));
 
   const needed = ROUTE_PERMISSION[route.name];
@@ -54,6 +64,8 @@ export function Shell({ onLogout }: { onLogout: () => Promise<void> }) {
   else if (route.name === 'staff') page = <StaffPage />;
   else if (route.name === 'calendar') page = <CalendarPage year={route.year} />;
   else if (route.name === 'outbox') page = <OutboxPage />;
+  else if (route.name === 'cases') page = <CaseQueuePage filter={route.filter} />;
+  else if (route.name === 'case') page = <CaseView key={route.caseNo} caseNo={route.caseNo} backHref={queueHref} />;
   else page = <AuditPage key={JSON.stringify(route.filter)} initialFilter={route.filter} />;
 
   return (

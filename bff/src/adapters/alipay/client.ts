@@ -87,11 +87,22 @@ function refusal(answer: Answer, method: string): AdapterError {
   return new AdapterError('alipay', tryLater ? 'unavailable' : 'rejected', code, `${method}: ${msg || 'refused'}`);
 }
 
-export function createAlipayClient(options: AlipayClientOptions): AlipayPort {
+/**
+ * One app's signed line to the gateway: the SDK for the current gateway URL and `exec`, which
+ * believes a response only once its RSA2 signature verifies. Every Alipay method of every
+ * capability goes through this (identity here, notifications in `../notify`).
+ */
+export interface AlipayGateway {
+  exec(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  sdk(): AlipaySdk;
+  /** The request timestamp for now, in Beijing time. */
+  timestamp(): string;
+}
+
+export function createAlipayGateway(options: Omit<AlipayClientOptions, 'certifyReturnUrl'>): AlipayGateway {
   const privateKey = parseKey(options.privateKey, 'private').export({ format: 'pem', type: 'pkcs8' }) as string;
   const alipayPublicKey = parseKey(options.alipayPublicKey, 'public').export({ format: 'pem', type: 'spki' }) as string;
   const now = options.now ?? (() => new Date());
-  const returnUrl = options.certifyReturnUrl ?? `alipays://platformapi/startapp?appId=${options.appId}`;
   let sdk: { gateway: string; client: AlipaySdk } | undefined;
 
   function client(): AlipaySdk {
@@ -153,6 +164,12 @@ export function createAlipayClient(options: AlipayClientOptions): AlipayPort {
     return answer;
   }
 
+  return { exec, sdk: client, timestamp: () => beijingTimestamp(now()) };
+}
+
+export function createAlipayClient(options: AlipayClientOptions): AlipayPort {
+  const { exec, sdk: client, timestamp } = createAlipayGateway(options);
+  const returnUrl = options.certifyReturnUrl ?? `alipays://platformapi/startapp?appId=${options.appId}`;
   const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
   return {
@@ -177,7 +194,7 @@ export function createAlipayClient(options: AlipayClientOptions): AlipayPort {
 
     async certifyUrl(certifyId) {
       return client().pageExec('alipay.user.certify.open.certify', 'GET', {
-        timestamp: beijingTimestamp(now()),
+        timestamp: timestamp(),
         bizContent: { certify_id: certifyId },
       });
     },

@@ -7,9 +7,13 @@
  *   seconds), X-Nonce, X-Signature (base64); skew over 300 s, a reused nonce, an unknown key or a
  *   bad signature → 401 `{code, message}`.
  *
- *   POST {base}/v1/sms/send   {"phone": "13800138000", "template": "login_code", "params": {"code": "123456", "minutes": "5"}}
+ *   POST {base}/v1/sms/send   {"phone": "13800138000", "template": "login_code", "params": {"code": "123456", "minutes": "5"},
+ *                              "clientRef"?: "obx_…"}
  *     200 {"messageId": "…"}            accepted for delivery
  *     4xx {"code": "…", "message": "…"} refused (invalid phone, unknown template, blocked number …)
+ *   `template` is any template registered with the gateway (login_code, the case notices …);
+ *   `clientRef` (8–64 of [A-Za-z0-9_-]) makes a retry safe: the gateway sends once per clientRef
+ *   within 24 hours and answers a repeat with the first messageId.
  *
  * The gateway never echoes message content back. No business rules here: the identity service
  * decides codes, rates and expiry.
@@ -19,11 +23,20 @@ import { createSignedGateway, field, isString, type SignedGatewayOptions } from 
 
 export type SmsClientOptions = SignedGatewayOptions;
 
-export function createSmsClient(options: SmsClientOptions): SmsPort {
+/** Any registered template (the notifications module's case notices), optionally idempotent by clientRef. */
+export interface SmsTemplateSender {
+  sendTemplate(phone: string, templateCode: string, params: Record<string, string>, options?: { clientRef?: string }): Promise<{ messageId: string }>;
+}
+
+export function createSmsClient(options: SmsClientOptions): SmsPort & SmsTemplateSender {
   const gateway = createSignedGateway('sms', options);
   return {
     async send(phone, template, params) {
       const answer = await gateway.call('POST', '/v1/sms/send', { phone, template, params });
+      return { messageId: field('sms', answer, 'messageId', isString) };
+    },
+    async sendTemplate(phone, templateCode, params, { clientRef } = {}) {
+      const answer = await gateway.call('POST', '/v1/sms/send', { phone, template: templateCode, params, ...(clientRef ? { clientRef } : {}) });
       return { messageId: field('sms', answer, 'messageId', isString) };
     },
   };

@@ -1,7 +1,7 @@
 import type { CaseState, FeeDue } from '@onevisit/shared-types';
 import { availableActions, nextState, type CaseAction, type CaseActor, type CaseFacts } from './stateMachine';
 
-const facts = (feeDue: FeeDue, approved = false, resumeState: CaseState | null = null): CaseFacts => ({ feeDue, approved, resumeState });
+const facts = (feeDue: FeeDue, approved = false, resumeState: CaseState | null = null, immediate = false): CaseFacts => ({ feeDue, approved, resumeState, immediate });
 
 /** Walks a path of [action, actor] steps, tracking approval and supplements as the service would. */
 function walk(feeDue: FeeDue, steps: [CaseAction, CaseActor][]): CaseState[] {
@@ -81,5 +81,13 @@ describe('case state machine', () => {
     expect(availableActions('submitted', 'citizen', facts('none'))).toEqual(['withdraw']);
     expect(availableActions('in_review', 'staff', facts('none')).sort()).toEqual(['approve', 'reject', 'request_supplement']);
     expect(availableActions('supplement_requested', 'citizen', facts('none', false, 'accepted'))).toEqual(['answer_supplement']);
+  });
+
+  it('lets the platform itself accept and approve only 立即办 cases', () => {
+    expect(() => nextState('submitted', 'accept', 'system', facts('none'))).toThrow(/system may not accept/);
+    expect(nextState('submitted', 'accept', 'system', facts('none', false, null, true))).toBe('accepted');
+    expect(() => nextState('accepted', 'approve', 'system', facts('none'))).toThrow(/system may not approve/);
+    expect(nextState('accepted', 'approve', 'system', facts('none', false, null, true))).toBe('approved');
+    expect(() => nextState('accepted', 'reject', 'system', facts('none', false, null, true))).toThrow(/system may not reject/);
   });
 });

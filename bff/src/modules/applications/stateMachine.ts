@@ -1,4 +1,4 @@
-import type { CaseState, FeeDue } from '@onevisit/shared-types';
+import type { CaseAction, CaseActor, CaseState, FeeDue } from '@onevisit/shared-types';
 import { AppError } from '../../http/errors';
 
 /**
@@ -12,26 +12,7 @@ import { AppError } from '../../http/errors';
  * A fee due on submission is paid between draft and submitted; one due after approval between
  * approved and producing; a free item skips both payment states.
  */
-export type CaseActor = 'citizen' | 'staff' | 'upstream' | 'system';
-
-export type CaseAction =
-  | 'submit'
-  | 'payment_confirmed'
-  | 'pre_review'
-  | 'accept'
-  | 'request_supplement'
-  | 'answer_supplement'
-  | 'not_accept'
-  | 'start_review'
-  | 'approve'
-  | 'reject'
-  | 'request_payment'
-  | 'resume_after_payment'
-  | 'start_production'
-  | 'ship'
-  | 'ready_for_pickup'
-  | 'complete'
-  | 'withdraw';
+export type { CaseAction, CaseActor } from '@onevisit/shared-types';
 
 export interface CaseFacts {
   feeDue: FeeDue;
@@ -39,6 +20,8 @@ export interface CaseFacts {
   approved: boolean;
   /** The state a supplement request interrupted; answering resumes it. */
   resumeState: CaseState | null;
+  /** 立即办 decided by the platform's own checks: the system may accept and approve it. */
+  immediate: boolean;
 }
 
 interface Rule {
@@ -46,6 +29,8 @@ interface Rule {
   by: readonly CaseActor[];
   /** A further condition on the case, beyond its state. */
   when?: (facts: CaseFacts) => boolean;
+  /** Actors allowed only when the case is decided automatically (立即办). */
+  byWhenImmediate?: readonly CaseActor[];
   to: (facts: CaseFacts) => CaseState;
 }
 
@@ -55,7 +40,7 @@ const RULES: Record<CaseAction, Rule> = {
   submit: { from: ['draft'], by: ['citizen'], to: (f) => (f.feeDue === 'on_submission' ? 'awaiting_payment' : 'submitted') },
   payment_confirmed: { from: ['awaiting_payment'], by: ['system'], to: () => 'paid' },
   pre_review: { from: ['submitted'], by: [...REVIEWERS, 'system'], to: () => 'pre_reviewed' },
-  accept: { from: ['submitted', 'pre_reviewed'], by: REVIEWERS, to: () => 'accepted' },
+  accept: { from: ['submitted', 'pre_reviewed'], by: REVIEWERS, byWhenImmediate: ['system'], to: () => 'accepted' },
   request_supplement: { from: ['submitted', 'pre_reviewed', 'accepted', 'in_review'], by: REVIEWERS, to: () => 'supplement_requested' },
   answer_supplement: {
     from: ['supplement_requested'],
@@ -67,7 +52,7 @@ const RULES: Record<CaseAction, Rule> = {
   },
   not_accept: { from: ['submitted', 'pre_reviewed'], by: REVIEWERS, to: () => 'not_accepted' },
   start_review: { from: ['accepted'], by: [...REVIEWERS, 'system'], to: () => 'in_review' },
-  approve: { from: ['accepted', 'in_review'], by: REVIEWERS, to: () => 'approved' },
+  approve: { from: ['accepted', 'in_review'], by: REVIEWERS, byWhenImmediate: ['system'], to: () => 'approved' },
   reject: { from: ['accepted', 'in_review'], by: REVIEWERS, to: () => 'rejected' },
   request_payment: { from: ['approved'], by: ['system'], when: (f) => f.feeDue === 'after_approval', to: () => 'awaiting_payment' },
   // A fee paid on submission sends the case to review; one paid after approval, to production.
@@ -85,7 +70,8 @@ const RULES: Record<CaseAction, Rule> = {
  */
 export function nextState(state: CaseState, action: CaseAction, actor: CaseActor, facts: CaseFacts): CaseState {
   const rule = RULES[action];
-  if (!rule.by.includes(actor)) {
+  const allowedActor = rule.by.includes(actor) || (facts.immediate && Boolean(rule.byWhenImmediate?.includes(actor)));
+  if (!allowedActor) {
     throw new AppError('CASE_TRANSITION_ILLEGAL', `${actor} may not ${action} a case`, { state, action });
   }
   const withdrawingAfterApproval = action === 'withdraw' && state === 'awaiting_payment' && facts.approved;

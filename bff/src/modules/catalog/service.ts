@@ -91,6 +91,11 @@ export class CatalogService {
     return JSON.parse((await this.item(itemCode)).json) as ServiceItem;
   }
 
+  /** For the applications module: the bundle with its items, or BUNDLE_NOT_FOUND. */
+  async requireBundle(bundleCode: string): Promise<BundleDetail> {
+    return JSON.parse((await this.bundle(bundleCode)).json) as BundleDetail;
+  }
+
   search(q: string, domain: string | undefined, page: number, pageSize: number): Promise<JsonPayload> {
     // Hashed: free text from citizens (possibly personal data) does not belong in key names.
     const queryKey = createHash('sha1').update(q).digest('base64url');

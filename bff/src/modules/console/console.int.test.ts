@@ -1,32 +1,10 @@
 import type { AuditEntry, ConsoleSession, ErrorBody, Page, Staff } from '@onevisit/shared-types';
 import { expectNoPersonalDataIn, startTestApp, type TestApp } from '../../testing/app';
 import { testIdNumber } from '../../testing/citizens';
+import { ConsoleClient } from '../../testing/console';
 import { storageModes } from '../../testing/storage';
 
 const ADMIN = { username: 'admin.test', password: 'Correct-Horse-42-Battery' };
-
-/** A browser-like console client: keeps the session cookie, sends the CSRF token on writes. */
-class ConsoleClient {
-  cookie = '';
-  csrf = '';
-  constructor(private readonly base: string) {}
-
-  async request(method: string, path: string, body?: unknown, opts: { csrf?: boolean } = {}): Promise<Response> {
-    const headers: Record<string, string> = { cookie: this.cookie };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (opts.csrf !== false && method !== 'GET') headers['x-csrf-token'] = this.csrf;
-    const res = await fetch(`${this.base}/console/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const set = res.headers.get('set-cookie');
-    if (set) this.cookie = set.split(';')[0];
-    return res;
-  }
-
-  async login(username: string, password: string): Promise<Response> {
-    const res = await this.request('POST', '/auth/login', { username, password }, { csrf: false });
-    if (res.ok) this.csrf = ((await res.clone().json()) as ConsoleSession).csrfToken;
-    return res;
-  }
-}
 
 describe.each(storageModes().map((m) => [m.name, m] as const))('console API on %s', (_name, mode) => {
   let app: TestApp;

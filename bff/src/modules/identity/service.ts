@@ -332,8 +332,35 @@ export class IdentityService {
     return stored ? this.pii.decrypt(field, stored) : null;
   }
 
+  /**
+   * The applicant as the departments' systems need them, unmasked: only the applications module
+   * calls this, to build an upstream submission (never to show). Null before real-name.
+   */
+  async applicantIdentity(userId: string): Promise<{ name: string; idNumber: string; phone: string | null } | null> {
+    const user = await this.repo.findUser(userId);
+    if (!user?.name_enc || !user.id_number_enc) return null;
+    return {
+      name: this.pii.decrypt('name', user.name_enc),
+      idNumber: this.pii.decrypt('idNumber', user.id_number_enc),
+      phone: user.phone_enc ? this.pii.decrypt('phone', user.phone_enc) : null,
+    };
+  }
+
   async citizenExists(userId: string): Promise<boolean> {
     return Boolean(await this.repo.findUser(userId));
+  }
+
+  /**
+   * Where the notifications module can reach a citizen: the most recently linked WeChat openid and
+   * Alipay user id, and the phone number (decrypted: only for sending, never to show or log).
+   * Null when the citizen no longer exists.
+   */
+  async notificationContacts(userId: string): Promise<{ wechatOpenid: string | null; alipayUserId: string | null; phone: string | null } | null> {
+    const user = await this.repo.findUser(userId);
+    if (!user) return null;
+    const linked = await this.repo.identitiesOf(userId); // oldest first
+    const latest = (platform: IdentityPlatform) => linked.filter((i) => i.platform === platform).at(-1)?.subject ?? null;
+    return { wechatOpenid: latest('wechat'), alipayUserId: latest('alipay'), phone: user.phone_enc ? this.pii.decrypt('phone', user.phone_enc) : null };
   }
 
   /** Whether the citizen's level is enough for an item; applications call `requireLevel`. */
