@@ -280,3 +280,12 @@ export const StaffCaseActionRequestSchema = z.object({
   department: note(60).optional(),
 });
 export type StaffCaseActionRequest = z.input<typeof StaffCaseActionRequestSchema>;
+
+/** `POST /console/api/cases/:caseNo/unmask {reason}`: the form and applicant in full, audited first. */
+export const CaseUnmaskRequestSchema = z.object({ reason: z.string().trim().max(200).optional() });
+export const CaseUnmaskResponseSchema = z.object({
+  formData: z.record(z.string(), z.unknown()),
+  applicant: z.object({ name: z.string().nullable(), idNumber: z.string().nullable(), phone: z.string().nullable() }),
+  auditId: z.string(),
+});
+export type CaseUnmaskResponse = z.infer<typeof CaseUnmaskResponseSchema>;

@@ -11,6 +11,7 @@ import type {
   CalendarDayUpsertResponse,
   CalendarYearResponse,
   CaseState,
+  CaseUnmaskResponse,
   CitizenDetail,
   CitizenSummary,
   ConsoleSession,
@@ -65,14 +66,6 @@ export interface CaseQueueQuery {
   state?: CaseState;
   page: number;
   pageSize: number;
-}
-
-/** The unmasked form and applicant of a case (`caseUnmask`); the read is audited server-side. */
-export interface CaseUnmaskResponse {
-  formData: Record<string, unknown>;
-  /** null where the citizen has no such value (not real-named, no phone bound). */
-  applicant: { name: string | null; idNumber: string | null; phone: string | null };
-  auditId?: string;
 }
 
 /**

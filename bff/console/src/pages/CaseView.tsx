@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   APPROVAL_DECISION_NAMES,
   CASE_ACTION_NAMES,
@@ -10,13 +10,14 @@ import {
   UPSTREAM_DELIVERY_NAMES,
   UPSTREAM_SYSTEM_NAMES,
 } from '@onevisit/shared-types/client';
-import type { CaseAction, CaseMaterial, ServiceItem, StaffCaseAction, StaffCaseDetail } from '@onevisit/shared-types/client';
-import { ApiError, api, type CaseUnmaskResponse } from '../api';
+import type { CaseAction, CaseMaterial, CaseUnmaskResponse, ServiceItem, StaffCaseAction, StaffCaseDetail } from '@onevisit/shared-types/client';
+import { ApiError, api } from '../api';
 import { MATERIAL_SOURCE_NAMES, formRows, formatBytes, isPendingOverdue, isPreviewableImage, lateAllowedCandidates, sortTimeline } from '../cases';
 import { CaseActionPanel } from '../components/CaseActionPanel';
 import { CaseStateTag, DeadlineLight, GreenChannelMark } from '../components/CaseBits';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageTitle } from '../components/PageTitle';
+import { ReasonForm } from '../components/ReasonForm';
 import { useLoad } from '../hooks/useLoad';
 import { formatTime, todayInShanghai } from '../format';
 import { hrefs } from '../router';
@@ -496,68 +497,16 @@ function RevealControl(props: {
 }
 
 function CaseUnmaskForm({ caseNo, onCancel, onRevealed }: { caseNo: string; onCancel: () => void; onRevealed: (r: CaseUnmaskResponse) => void }) {
-  const [reason, setReason] = useState('');
-  const [reasonError, setReasonError] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [pending, setPending] = useState(false);
-  const inputRef = useRef<HTMLInputElement>(null);
-  useEffect(() => inputRef.current?.focus(), []);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const trimmed = reason.trim();
-    if (trimmed.length < 4) {
-      setReasonError(trimmed ? '事由至少 4 个字' : '请填写查看事由');
-      inputRef.current?.focus();
-      return;
-    }
-    setReasonError(null);
-    setError(null);
-    setPending(true);
-    try {
-      onRevealed(await api.caseUnmask(caseNo, trimmed));
-    } catch (err) {
-      setError(err);
-      setPending(false);
-    }
-  }
-
   return (
-    <form className="unmask-form" onSubmit={submit} onKeyDown={(e: KeyboardEvent) => e.key === 'Escape' && onCancel()} noValidate aria-label="查看完整的申请人信息和表单">
-      <label htmlFor="case-unmask-reason">查看事由（必填，将记入审计日志）</label>
-      <div className="quick-picks" role="group" aria-label="常用事由">
-        {QUICK_REASONS.map((r) => (
-          <button key={r} type="button" className={`chip ${reason === r ? 'chip-on' : ''}`} aria-pressed={reason === r} onClick={() => setReason(r)}>
-            {r}
-          </button>
-        ))}
-      </div>
-      <input
-        id="case-unmask-reason"
-        data-testid="case-unmask-reason"
-        ref={inputRef}
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-        maxLength={200}
-        placeholder="如：审批核对申请人身份（至少 4 个字）"
-        autoComplete="off"
-        aria-invalid={reasonError ? true : undefined}
-        aria-describedby={reasonError ? 'case-unmask-reason-error' : undefined}
-      />
-      {reasonError && (
-        <p id="case-unmask-reason-error" className="field-error" role="alert">
-          {reasonError}
-        </p>
-      )}
-      <ErrorNotice error={error} />
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" data-testid="case-unmask-submit" disabled={pending}>
-          {pending ? '提交中…' : '确认查看'}
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          取消
-        </button>
-      </div>
-    </form>
+    <ReasonForm
+      label="查看完整的申请人信息和表单"
+      inputId="case-unmask-reason"
+      inputTestId="case-unmask-reason"
+      submitTestId="case-unmask-submit"
+      quickReasons={QUICK_REASONS}
+      placeholder="如：审批核对申请人身份（至少 4 个字）"
+      onCancel={onCancel}
+      onSubmit={async (reason) => onRevealed(await api.caseUnmask(caseNo, reason))}
+    />
   );
 }

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { IDENTITY_LEVEL_NAMES, IDENTITY_LEVELS, type LinkedIdentity, type UnmaskableField } from '@onevisit/shared-types/client';
 import { ApiError, api } from '../api';
 import { useLoad } from '../hooks/useLoad';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageTitle } from '../components/PageTitle';
+import { ReasonForm } from '../components/ReasonForm';
 import { citizenLevelName, formatTime } from '../format';
 import { hrefs } from '../router';
 import { useSession } from '../session';
@@ -196,7 +197,7 @@ function RevealedValue({ revealed }: { revealed: Revealed }) {
   );
 }
 
-/** The inline reason form (not a browser prompt): required, at least 4 characters, with quick picks. */
+/** The reason form for one field; the full value comes back with the audit number of this read. */
 function UnmaskForm({
   userId,
   field,
@@ -208,73 +209,18 @@ function UnmaskForm({
   onCancel: () => void;
   onRevealed: (r: Revealed) => void;
 }) {
-  const [reason, setReason] = useState('');
-  const [reasonError, setReasonError] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [pending, setPending] = useState(false);
-  const inputRef = useRef<HTMLInputElement>(null);
-
-  useEffect(() => inputRef.current?.focus(), []);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const trimmed = reason.trim();
-    if (trimmed.length < 4) {
-      setReasonError(trimmed ? '事由至少 4 个字' : '请填写查看事由');
-      inputRef.current?.focus();
-      return;
-    }
-    setReasonError(null);
-    setError(null);
-    setPending(true);
-    try {
-      const res = await api.unmask(userId, field, trimmed);
-      onRevealed({ value: res.value, auditId: res.auditId });
-    } catch (err) {
-      setError(err);
-      setPending(false);
-    }
-  }
-
-  function onKeyDown(e: KeyboardEvent) {
-    if (e.key === 'Escape') onCancel();
-  }
-
   return (
-    <form className="unmask-form" onSubmit={submit} onKeyDown={onKeyDown} noValidate aria-label={`查看完整${FIELD_LABELS[field]}`}>
-      <label htmlFor="unmask-reason">查看事由（必填，将记入审计日志）</label>
-      <div className="quick-picks" role="group" aria-label="常用事由">
-        {QUICK_REASONS.map((r) => (
-          <button key={r} type="button" className={`chip ${reason === r ? 'chip-on' : ''}`} aria-pressed={reason === r} onClick={() => setReason(r)}>
-            {r}
-          </button>
-        ))}
-      </div>
-      <input
-        id="unmask-reason"
-        ref={inputRef}
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-        maxLength={200}
-        placeholder="如：来电人核对身份（至少 4 个字）"
-        autoComplete="off"
-        aria-invalid={reasonError ? true : undefined}
-        aria-describedby={reasonError ? 'unmask-reason-error' : undefined}
-      />
-      {reasonError && (
-        <p id="unmask-reason-error" className="field-error" role="alert">
-          {reasonError}
-        </p>
-      )}
-      <ErrorNotice error={error} />
-      <div className="form-actions">
-        <button id="unmask-submit" type="submit" className="btn btn-primary" disabled={pending}>
-          {pending ? '提交中…' : '确认查看'}
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          取消
-        </button>
-      </div>
-    </form>
+    <ReasonForm
+      label={`查看完整${FIELD_LABELS[field]}`}
+      inputId="unmask-reason"
+      submitId="unmask-submit"
+      quickReasons={QUICK_REASONS}
+      placeholder="如：来电人核对身份（至少 4 个字）"
+      onCancel={onCancel}
+      onSubmit={async (reason) => {
+        const res = await api.unmask(userId, field, reason);
+        onRevealed({ value: res.value, auditId: res.auditId });
+      }}
+    />
   );
 }

@@ -1,5 +1,7 @@
 import {
   CaseNoParamsSchema,
+  CaseUnmaskRequestSchema,
+  CaseUnmaskResponseSchema,
   CaseQueueQuerySchema,
   consolePaths,
   StaffCaseActionRequestSchema,
@@ -14,12 +16,6 @@ import type { CaseDesk } from './desk';
 const staff = (ctx: Context) => ctx.state.staff!;
 const meta = (ctx: Context) => ({ requestId: ctx.state.requestId, ip: ctx.ip });
 
-const CaseUnmaskRequestSchema = z.object({ reason: z.string().trim().max(200).optional() });
-const CaseUnmaskResponseSchema = z.object({
-  formData: z.record(z.string(), z.unknown()),
-  applicant: z.object({ name: z.string().nullable(), idNumber: z.string().nullable(), phone: z.string().nullable() }),
-  auditId: z.string(),
-});
 const MaterialParamsSchema = CaseNoParamsSchema.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 /** The approver's case desk under /console/api/cases. */
