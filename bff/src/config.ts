@@ -142,7 +142,7 @@ const EnvSchema = z.object({
   NOTIFY_ALIPAY_TEMPLATES: templateIdMap(/^[A-Za-z0-9+/=_-]{1,64}$/),
   NOTIFY_SMS_TEMPLATES: templateIdMap(/^[A-Za-z0-9_-]{1,64}$/),
   /** The mini-program page a tapped notice opens (`?caseNo=…` is appended). */
-  NOTIFY_CASE_PAGE: z.string().regex(/^[\w-]+(\/[\w-]+)*$/, 'must be a page path like packages/apply/detail/index').default('packages/apply/detail/index'),
+  NOTIFY_CASE_PAGE: z.string().regex(/^[\w-]+(\/[\w-]+)*$/, 'must be a page path like packages/cases/detail/index').default('packages/cases/detail/index'),
   /** Which version of the WeChat mini-program a tapped subscribe message opens. */
   NOTIFY_WECHAT_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
 });

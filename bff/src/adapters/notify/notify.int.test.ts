@@ -6,7 +6,7 @@ import { createWechatNotifyClient, type WechatNotifyOptions } from './wechat';
 
 const TEMPLATE = 'OVtestWxCaseProgress_000000000000000000000';
 const DATA = { character_string1: '4301020199001011234', thing2: '居民身份证补领', phrase3: '已受理', time4: '2024年1月5日 08:30', thing5: '已受理，将在承诺时限内办结' };
-const PAGE = 'packages/apply/detail/index?caseNo=4301020199001011234';
+const PAGE = 'packages/cases/detail/index?caseNo=4301020199001011234';
 
 describe('notification adapters against the simulators', () => {
   let server: SimServer;

@@ -268,7 +268,7 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('applications on 
       const outboxRow = () => app.container.database.db.selectFrom('outbox').selectAll().where('topic', '=', 'upstream.submit').where('dedupe_key', '=', `${created.caseNo}:submit`).executeTakeFirstOrThrow();
       // The dispatcher (running in the app, or this nudge) tries, fails on the 503, and schedules a retry.
       await app.container.outboxDispatcher.runOnce();
-      const failed = await until(outboxRow, (r) => r.attempts >= 1 && r.status === 'pending', 'a failed attempt');
+      const failed = await until(outboxRow, (r) => r.attempts >= 1 && r.status === 'pending' && r.last_error !== null, 'a failed attempt');
       expect(failed.last_error).toMatch(/503|unavailable/i);
       const waiting = await detail(alice, created.caseNo);
       expect(waiting).toMatchObject({ state: 'submitted', upstream: 'waiting' });

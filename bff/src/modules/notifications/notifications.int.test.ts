@@ -126,7 +126,7 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('case notices on 
       ]);
       expect(sent.find((m) => m.channel === 'wechat')).toMatchObject({
         templateId: DEV_TEMPLATE_IDS.wechat.supplement,
-        page: `packages/apply/detail/index?caseNo=${n.caseNo}`,
+        page: `packages/cases/detail/index?caseNo=${n.caseNo}`,
         data: { character_string1: n.caseNo.slice(-32), thing2: '居民身份证补领', phrase3: '待补正', time4: '2024年1月5日 08:30', thing5: '身份证照片不清晰，请重新上传' },
       });
       expect(sent.find((m) => m.channel === 'alipay')).toMatchObject({ data: { keyword1: n.caseNo, keyword3: '待补正' } });
@@ -184,12 +184,12 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('case notices on 
       expect(await row(n.caseNo, 'notify.case.wechat')).toMatchObject({ status: 'delivered', attempts: 1 });
     });
 
-    it('ends a WeChat message the citizen never subscribed to (43101) without retrying; the other channels deliver', async () => {
+    it('skips a WeChat message the citizen never subscribed to (43101): no retry, no dead letter; the other channels deliver', async () => {
       const c = await citizen({ wechat: 'not_subscribed' });
       const n = notice(c, { action: 'reject', state: 'rejected' });
       await enqueue(n);
       await drain();
-      expect(await row(n.caseNo, 'notify.case.wechat')).toMatchObject({ status: 'dead', attempts: 1, last_error: 'PermanentFailure: wechat refused the message (43101)' });
+      expect(await row(n.caseNo, 'notify.case.wechat')).toMatchObject({ status: 'delivered', attempts: 1 });
       expect(delivered(n.caseNo).map((m) => m.channel)).toEqual(['sms']);
     });
 
@@ -215,7 +215,7 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('case notices on 
       expect(delivered(n.caseNo).find((m) => m.channel === 'sms')).toMatchObject({ template: 'case_pickup', to: c.phone });
     });
 
-    it('ends a notice for a citizen with no channel at all (mutual-recognition login only)', async () => {
+    it('ends a notice for a citizen with no channel at all (mutual-recognition login only), without a dead letter', async () => {
       const res = await app.post('/sim/dev/idp/token', { issuer: 'hubei', sub: `hb-${Date.now()}`, name: '李四', idNumber: testIdNumber('19900307', '412'), acr: 'L2' });
       expect(res.status).toBe(200);
       const { token } = (await res.json()) as { token: string };
@@ -225,7 +225,8 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('case notices on 
       const n = notice({ userId: session.me.userId });
       await enqueue(n);
       await drain();
-      expect(await row(n.caseNo, 'notify.case')).toMatchObject({ status: 'dead', attempts: 1, last_error: expect.stringContaining('no reachable channel') });
+      expect(await row(n.caseNo, 'notify.case')).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(app.logs.find((l) => l.caseNo === n.caseNo && l.msg === 'case notice not sent: the citizen has no reachable channel')).toBeDefined();
       expect(delivered(n.caseNo)).toHaveLength(0);
     });
 
@@ -236,7 +237,7 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('case notices on 
       await drain();
       const about = app.logs.filter((l) => l.caseNo === n.caseNo);
       expect(about.find((l) => l.msg === 'case notice delivered')).toMatchObject({ channel: 'sms', to: `${c.phone.slice(0, 3)}****${c.phone.slice(-4)}` });
-      expect(about.find((l) => l.msg === 'case notice refused by the channel')).toMatchObject({ channel: 'wechat', upstreamCode: '43101' });
+      expect(about.find((l) => l.msg === 'case notice not sent: the citizen has not subscribed to it')).toMatchObject({ channel: 'wechat', upstreamCode: '43101' });
       // The note's phone number reached the citizen masked too.
       expect(delivered(n.caseNo).find((m) => m.channel === 'sms')).toMatchObject({ params: { note: expect.stringContaining('****') } });
       expectNoPersonalDataIn(app.logs);

@@ -50,7 +50,7 @@ async function setup(options: { contacts?: CitizenContacts | null; preferences?:
       },
     }),
   );
-  const templates = new NotificationTemplates({ wechat: {}, alipay: {}, sms: {}, casePage: 'packages/apply/detail/index', ...options.templates });
+  const templates = new NotificationTemplates({ wechat: {}, alipay: {}, sms: {}, casePage: 'packages/cases/detail/index', ...options.templates });
   const contacts = options.contacts === undefined ? CONTACTS : options.contacts;
   const service = new NotificationService(db, store, { notificationContacts: async () => contacts }, adapters, templates, logger);
   const handlers = new Map<string, OutboxHandler>();
@@ -122,9 +122,10 @@ describe('NotificationService', () => {
       expect(await t.rows('notify.case.sms')).toHaveLength(1);
     });
 
-    it('ends at once when the citizen has no reachable channel or no longer exists', async () => {
+    it('ends quietly when the citizen has no reachable channel, at once when they no longer exist', async () => {
       const none = await setup({ contacts: { wechatOpenid: null, alipayUserId: null, phone: null } });
-      await expect(none.run('notify.case', payload())).rejects.toBeInstanceOf(PermanentFailure);
+      await none.run('notify.case', payload());
+      for (const channel of ['wechat', 'alipay', 'sms']) expect(await none.rows(`notify.case.${channel}`)).toHaveLength(0);
       const gone = await setup({ contacts: null });
       await expect(gone.run('notify.case', payload())).rejects.toThrow('no longer exists');
     });
@@ -143,7 +144,7 @@ describe('NotificationService', () => {
       await t.run('notify.case.alipay', payload());
       await t.run('notify.case.sms', payload());
       expect(t.calls.map((c) => c.channel)).toEqual(['wechat', 'alipay', 'sms']);
-      expect(t.calls[0].args.slice(0, 3)).toEqual([CONTACTS.wechatOpenid, expect.any(String), `packages/apply/detail/index?caseNo=${CASE_NO}`]);
+      expect(t.calls[0].args.slice(0, 3)).toEqual([CONTACTS.wechatOpenid, expect.any(String), `packages/cases/detail/index?caseNo=${CASE_NO}`]);
       expect(t.calls[1].args[0]).toBe(CONTACTS.alipayUserId);
       expect(t.calls[2].args).toEqual([PHONE, 'case_progress', expect.objectContaining({ caseNo: CASE_NO, state: '已受理' }), { clientRef: 'obx_row_0001' }]);
       expect(t.lines.filter((l) => l.msg === 'case notice delivered').map((l) => l.to)).toEqual(['oWx_…001', '2088…001', '139****5678']);
@@ -162,8 +163,9 @@ describe('NotificationService', () => {
       const refused = await t.run('notify.case.sms', payload()).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(PermanentFailure);
       expect(String((refused as Error).message)).toBe('sms refused the message (INVALID_PHONE)');
+      // Not subscribed is an expected outcome: the row ends without a failure.
       t.failures.wechat = new AdapterError('wechat', 'rejected', '43101', 'subscribe/send: errcode 43101');
-      await expect(t.run('notify.case.wechat', payload())).rejects.toThrow('wechat refused the message (43101)');
+      await expect(t.run('notify.case.wechat', payload())).resolves.toBeUndefined();
       const outage = new AdapterError('alipay', 'unavailable', 'timeout', 'timed out');
       t.failures.alipay = outage;
       await expect(t.run('notify.case.alipay', payload())).rejects.toBe(outage);

@@ -152,8 +152,9 @@ export class NotificationService {
     if (!contacts) throw new PermanentFailure('the citizen no longer exists');
     const reachable = NOTIFICATION_CHANNELS.filter((c) => recipientOf(c, contacts) !== null && this.templates.enabled(c));
     if (!reachable.length) {
-      this.log.warn({ caseNo: notice.caseNo, eventId: notice.eventId }, 'case notice: the citizen has no reachable channel');
-      throw new PermanentFailure('the citizen has no reachable channel (no WeChat, Alipay or phone linked)');
+      // A normal outcome (e.g. a mutual-recognition login only), not a failure to retry or dead-letter.
+      this.log.info({ caseNo: notice.caseNo, eventId: notice.eventId }, 'case notice not sent: the citizen has no reachable channel');
+      return;
     }
     const preferences = await this.repo.preferences(notice.userId);
     const chosen = reachable.filter((c) => preferences[c]);
@@ -177,6 +178,11 @@ export class NotificationService {
     try {
       await this.send(channel, to, contentOf(notice), meta.id);
     } catch (err) {
+      if (isNotSubscribed(err)) {
+        // One-time subscriptions run out all the time: expected, so neither retried nor dead-lettered.
+        this.log.info({ ...context, upstreamCode: (err as AdapterError).upstreamCode }, 'case notice not sent: the citizen has not subscribed to it');
+        return;
+      }
       throw this.failure(err, context);
     }
     this.log.info(context, 'case notice delivered');
@@ -213,4 +219,10 @@ function readPayload(payload: unknown): NoticePayload {
 function contentOf(notice: NoticePayload): NoticeContent {
   if (!isNotifiedAction(notice.action)) throw new PermanentFailure(`action ${notice.action} is not notified`);
   return { caseNo: notice.caseNo, itemName: notice.itemName, action: notice.action, state: notice.state, note: notice.note, at: new Date(notice.at) };
+}
+
+/** WeChat 43101 / Alipay's unsubscribed answer: the citizen did not (or no longer) accept this message. */
+const NOT_SUBSCRIBED_CODES = new Set(['43101', 'USER_UNSUBSCRIBED']);
+function isNotSubscribed(err: unknown): boolean {
+  return err instanceof AdapterError && err.kind === 'rejected' && NOT_SUBSCRIBED_CODES.has(err.upstreamCode);
 }

@@ -1,7 +1,7 @@
 import { CASE_STATES, CASE_STATE_NAMES } from '@onevisit/shared-types';
 import { DEV_TEMPLATE_IDS, fit, isNotifiedAction, NOTIFIED_ACTIONS, NotificationTemplates, shanghaiTime, type NoticeContent, type TemplateSettings } from './templates';
 
-const settings = (over: Partial<TemplateSettings> = {}): TemplateSettings => ({ wechat: {}, alipay: {}, sms: {}, casePage: 'packages/apply/detail/index', ...over });
+const settings = (over: Partial<TemplateSettings> = {}): TemplateSettings => ({ wechat: {}, alipay: {}, sms: {}, casePage: 'packages/cases/detail/index', ...over });
 // Hunan's implementation code (30) + date + sequence: 42 characters.
 const CASE_NO = '114300000061234567010000000001202401050007';
 const notice = (over: Partial<NoticeContent> = {}): NoticeContent => ({
@@ -33,7 +33,7 @@ describe('case notice templates', () => {
       for (const state of CASE_STATES) {
         const { data, templateId, page } = templates.wechat(notice({ action, state, itemName: '出入境通行证（往来港澳通行证）签注及再次签注补办申请' }));
         expect(templateId).toMatch(/^[A-Za-z0-9_-]{20,64}$/);
-        expect(page).toBe(`packages/apply/detail/index?caseNo=${CASE_NO}`);
+        expect(page).toBe(`packages/cases/detail/index?caseNo=${CASE_NO}`);
         expect(data.character_string1).toMatch(/^[\x21-\x7e]{1,32}$/);
         expect(chars(data.thing2)).toBeLessThanOrEqual(20);
         expect(data.phrase3).toMatch(/^[\u4e00-\u9fa5]{1,5}$/);
