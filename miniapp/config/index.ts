@@ -48,6 +48,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
       compile: { include: [SHARED_TYPES] },
       // Modules used only by subpackages (src/packages/*) stay out of the main package.
       optimizeMainPackage: { enable: true },
+      // Pages import the shared components (and their stylesheets) in different orders; our class
+      // names do not depend on the order of the shared chunk, as on H5 (below)
+      miniCssExtractPluginOption: { ignoreOrder: true },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { IDENTITY_PAGES, IDENTITY_ROOT, KNOWN_PAGES, MAIN_PAGES, TAB_PAGES } from './utils/routes';
+import { APPLY_PAGES, APPLY_ROOT, CASES_PAGES, CASES_ROOT, IDENTITY_PAGES, IDENTITY_ROOT, KNOWN_PAGES, MAIN_PAGES, TAB_PAGES } from './utils/routes';
 
 /**
  * app.config.ts is evaluated by Taro at build time, so it holds its page lists literally; the
@@ -20,11 +20,25 @@ describe('app.config.ts and utils/routes.ts', () => {
     const sub = new RegExp(`root:\\s*'${IDENTITY_ROOT}',\\s*pages:\\s*\\[([^\\]]*)\\]`).exec(config);
     expect(sub).not.toBeNull();
     expect(quoted(sub![1])).toEqual([...IDENTITY_PAGES]);
-    expect(config).toMatch(new RegExp(`'pages/me/index':\\s*\\{[^}]*packages:\\s*\\['${IDENTITY_ROOT}'\\]`));
+    expect(config).toMatch(new RegExp(`'pages/me/index':\\s*\\{[^}]*packages:\\s*\\[[^\\]]*'${IDENTITY_ROOT}'`));
+  });
+
+  it('register the apply and cases subpackages with their pages', () => {
+    for (const [root, pages] of [
+      [APPLY_ROOT, APPLY_PAGES],
+      [CASES_ROOT, CASES_PAGES],
+    ] as const) {
+      const sub = new RegExp(`root:\\s*'${root}',\\s*pages:\\s*\\[([^\\]]*)\\]`).exec(config);
+      expect(sub).not.toBeNull();
+      expect(quoted(sub![1])).toEqual([...pages]);
+    }
+    // the item guide and the bundle page lead to the form; 我的 leads to the cases
+    expect(config).toMatch(new RegExp(`'pages/item/index':\\s*\\{[^}]*'${APPLY_ROOT}'`));
+    expect(config).toMatch(new RegExp(`'pages/me/index':\\s*\\{[^}]*'${CASES_ROOT}'`));
   });
 
   it('have the tab pages in the tab bar', () => {
     for (const tab of TAB_PAGES) expect(config).toContain(`pagePath: '${tab}'`);
-    expect(KNOWN_PAGES).toHaveLength(MAIN_PAGES.length + IDENTITY_PAGES.length);
+    expect(KNOWN_PAGES).toHaveLength(MAIN_PAGES.length + IDENTITY_PAGES.length + APPLY_PAGES.length + CASES_PAGES.length);
   });
 });

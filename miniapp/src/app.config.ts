@@ -4,18 +4,24 @@
  * limit (our build fails above 1 MB, see scripts/build-miniapp.mjs).
  *
  * Later capabilities are subpackages under `src/packages/<capability>/`, each with its own pages,
- * e.g. `{ root: 'packages/apply', pages: ['pages/form/index'] }`; add them to `subPackages`
+ * e.g. `{ root: 'packages/<capability>', pages: ['form/index'] }`; add them to `subPackages`
  * below (and, if a main-package page opens one, to `preloadRule`). Modules only a subpackage uses
  * are kept out of the main package by `mini.optimizeMainPackage`.
  */
 const subPackages: { root: string; pages: string[] }[] = [
   // login, real-name (L2) and face (L3): reached from 我的 and from item guides
   { root: 'packages/identity', pages: ['login/index', 'real-name/index', 'face/index'] },
+  // online application: the form (item, bundle or draft), the review before submitting, the result
+  { root: 'packages/apply', pages: ['form/index', 'review/index', 'result/index'] },
+  // 我的办件: the list, a case's detail (supplement, pending materials, withdraw), a bundle's progress, notification settings
+  { root: 'packages/cases', pages: ['list/index', 'detail/index', 'bundle/index', 'notifications/index'] },
 ]
 
 /** Subpackages downloaded in the background once a main-package page has opened. */
 const preloadRule = {
-  'pages/me/index': { network: 'all' as const, packages: ['packages/identity'] },
+  'pages/me/index': { network: 'all' as const, packages: ['packages/identity', 'packages/cases'] },
+  'pages/item/index': { network: 'all' as const, packages: ['packages/apply'] },
+  'pages/bundle/index': { network: 'all' as const, packages: ['packages/apply'] },
 }
 
 export default defineAppConfig({

@@ -35,4 +35,13 @@ declare const my: {
     success?: (res: { resultStatus?: string; result?: unknown }) => void;
     fail?: (err: { error?: number; errorMessage?: string }) => void;
   }): void;
+  /** Alipay's date picker (its <picker> has no date mode). */
+  datePicker(options: {
+    format?: string;
+    currentDate?: string;
+    startDate?: string;
+    endDate?: string;
+    success?: (res: { date: string }) => void;
+    fail?: (err: { error?: number; errorMessage?: string }) => void;
+  }): void;
 };

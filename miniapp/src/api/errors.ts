@@ -163,6 +163,28 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   IDENTITY_LEVEL_REQUIRED: '您的认证等级不足以办理该事项',
   UPSTREAM_UNAVAILABLE: '相关系统暂时不可用，请稍后再试',
   UPSTREAM_REJECTED: '相关系统暂时无法处理，请稍后再试',
+  // applications and materials
+  APPLICATION_NOT_FOUND: '未找到该办件',
+  BUNDLE_APPLICATION_NOT_FOUND: '未找到该“一件事”办件',
+  CASE_TRANSITION_ILLEGAL: '办件状态已发生变化，请刷新后查看',
+  IDEMPOTENCY_KEY_REUSED: '申请内容已修改，请返回重新确认后提交',
+  FORM_INVALID: '申请表有填写不正确的地方，请修改后再提交',
+  MATERIAL_UNKNOWN: '提交的材料不在本事项的材料清单中',
+  MATERIAL_MISSING: '还有必须提交的材料未上传',
+  MATERIAL_NOT_LATE_ALLOWED: '该材料不支持容缺后补，请现在上传',
+  UPLOAD_NOT_FOUND: '上传的文件已失效，请重新上传',
+  DELIVERY_OPTION_UNAVAILABLE: '该事项不支持所选的领取方式',
+  GREEN_CHANNEL_UNAVAILABLE: '该事项暂不提供绿色通道',
+  SUPPLEMENT_NOT_OPEN: '该补正已提交或已关闭，请刷新后查看',
+  PENDING_MATERIAL_NOT_FOUND: '该容缺材料已补交或不存在',
+  ITEM_DISABLED: '该事项暂停网上办理',
+  MULTIPART_INVALID: '文件上传格式有误，请重新选择文件',
+  FILE_TOO_LARGE: '文件超过 10 MB，请压缩或重新拍摄后上传',
+  PAYLOAD_TOO_LARGE: '文件太大，请压缩或重新拍摄后上传',
+  FILE_TYPE_NOT_ALLOWED: '仅支持 JPG、PNG、HEIC 图片或 PDF 文件',
+  UNSUPPORTED_MEDIA_TYPE: '仅支持 JPG、PNG、HEIC 图片或 PDF 文件',
+  FILE_TYPE_MISMATCH: '文件内容与扩展名不符，请重新选择',
+  FILE_EMPTY: '文件是空的，请重新选择',
 };
 
 /** The field problems of a 400 VALIDATION_FAILED (`details.issues`), keyed by the last segment of `field` (`body.idNumber` → `idNumber`). */

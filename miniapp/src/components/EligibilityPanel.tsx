@@ -12,15 +12,15 @@ import { Button } from './nutui';
 import './EligibilityPanel.scss';
 
 /**
- * On an item guide: whether the citizen's identity level is enough for the item, and the button
- * to the next step (login, real-name, face) that comes back here afterwards. Rechecks whenever
- * the session or the level changes (e.g. back from a step).
+ * On an item guide (and before an application form): whether the citizen's identity level is
+ * enough for the item, and the button to the next step (login, real-name, face) that comes back
+ * afterwards — to the item guide, or to `back`. Rechecks whenever the session or the level
+ * changes (e.g. back from a step).
  */
-export function EligibilityPanel({ itemCode, required }: { itemCode: string; required: IdentityLevel }) {
+export function EligibilityPanel({ itemCode, required, back = routes.item(itemCode) }: { itemCode: string; required: IdentityLevel; back?: string }) {
   const current = useSession();
   const level = current?.me.level;
   const check = useRequest(() => identity.eligibility(itemCode), [itemCode, level], !!current);
-  const back = routes.item(itemCode);
 
   if (!current) {
     return (

@@ -12,6 +12,14 @@ export const routes = {
 export const IDENTITY_ROOT = 'packages/identity';
 export const IDENTITY_PAGES = ['login/index', 'real-name/index', 'face/index'] as const;
 
+/** Online application (办件申请): form → review → result (`src/packages/apply`). */
+export const APPLY_ROOT = 'packages/apply';
+export const APPLY_PAGES = ['form/index', 'review/index', 'result/index'] as const;
+
+/** My applications: list, case detail, bundle progress, notification settings (`src/packages/cases`). */
+export const CASES_ROOT = 'packages/cases';
+export const CASES_PAGES = ['list/index', 'detail/index', 'bundle/index', 'notifications/index'] as const;
+
 /** Main-package pages, in app.config.ts order (the first is the home page). */
 export const MAIN_PAGES = [
   'pages/index/index',
@@ -26,7 +34,12 @@ export const MAIN_PAGES = [
 export const TAB_PAGES: readonly string[] = ['pages/index/index', 'pages/me/index'];
 
 /** Every page of the app (main package and subpackages), without leading slash. */
-export const KNOWN_PAGES: readonly string[] = [...MAIN_PAGES, ...IDENTITY_PAGES.map((p) => `${IDENTITY_ROOT}/${p}`)];
+export const KNOWN_PAGES: readonly string[] = [
+  ...MAIN_PAGES,
+  ...IDENTITY_PAGES.map((p) => `${IDENTITY_ROOT}/${p}`),
+  ...APPLY_PAGES.map((p) => `${APPLY_ROOT}/${p}`),
+  ...CASES_PAGES.map((p) => `${CASES_ROOT}/${p}`),
+];
 
 const withRedirect = (page: string, redirect?: string) =>
   redirect ? `/${IDENTITY_ROOT}/${page}?redirect=${encodeURIComponent(redirect)}` : `/${IDENTITY_ROOT}/${page}`;
@@ -36,4 +49,27 @@ export const identityRoutes = {
   login: (redirect?: string) => withRedirect('login/index', redirect),
   realName: (redirect?: string) => withRedirect('real-name/index', redirect),
   face: (redirect?: string) => withRedirect('face/index', redirect),
+} as const;
+
+const q = (params: Record<string, string | undefined>) => {
+  const parts = Object.keys(params)
+    .filter((k) => params[k])
+    .map((k) => `${k}=${encodeURIComponent(params[k]!)}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+};
+
+/** The application pages. The form takes an item, a bundle, or a draft case to complete. */
+export const applyRoutes = {
+  itemForm: (itemCode: string) => `/${APPLY_ROOT}/form/index${q({ itemCode })}`,
+  bundleForm: (bundleCode: string) => `/${APPLY_ROOT}/form/index${q({ bundleCode })}`,
+  draftForm: (itemCode: string, caseNo: string) => `/${APPLY_ROOT}/form/index${q({ itemCode, caseNo })}`,
+  review: (target: string) => `/${APPLY_ROOT}/review/index${q({ target })}`,
+  result: (params: { caseNo?: string; bundleCaseNo?: string }) => `/${APPLY_ROOT}/result/index${q(params)}`,
+} as const;
+
+export const caseRoutes = {
+  list: (status?: 'all' | 'open' | 'closed') => `/${CASES_ROOT}/list/index${q({ status: status === 'all' ? undefined : status })}`,
+  detail: (caseNo: string) => `/${CASES_ROOT}/detail/index${q({ caseNo })}`,
+  bundle: (bundleCaseNo: string) => `/${CASES_ROOT}/bundle/index${q({ bundleCaseNo })}`,
+  notifications: `/${CASES_ROOT}/notifications/index`,
 } as const;

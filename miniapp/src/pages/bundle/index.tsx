@@ -3,11 +3,13 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { catalog } from '../../api';
 import { ItemCard } from '../../components/ItemCard';
+import { Button } from '../../components/nutui';
 import { Page } from '../../components/Page';
 import { Section } from '../../components/Section';
 import { EmptyView, ErrorView, LoadingView } from '../../components/StateView';
 import { useRequest } from '../../hooks/useRequest';
 import { routeParam, workingDaysLabel } from '../../utils/format';
+import { applyRoutes } from '../../utils/routes';
 import './index.scss';
 
 export default function BundlePage() {
@@ -31,7 +33,7 @@ export default function BundlePage() {
   if (!b) return <Page><EmptyView title='暂无该主题的信息' /></Page>;
 
   return (
-    <Page className='ov-bundle'>
+    <Page className='ov-bundle ov-with-apply-bar'>
       <View className='ov-hero ov-bundle-head'>
         <Text className='ov-hero-title ov-bundle-name'>{b.name}</Text>
         <Text className='ov-hero-subtitle ov-bundle-summary'>{b.summary}</Text>
@@ -49,6 +51,19 @@ export default function BundlePage() {
       <Section title='包含事项' className='ov-bundle-items'>
         {b.items.length ? b.items.map((item) => <ItemCard key={item.itemCode} item={item} showDomain />) : <EmptyView title='暂无包含的事项' />}
       </Section>
+
+      <View className='ov-apply-bar'>
+        <Text className='ov-apply-bar-note bundle-apply-note'>一张表单，同时申请 {b.items.length} 个事项</Text>
+        <Button
+          id='bundle-apply'
+          className='ov-apply-bar-button bundle-apply'
+          type='primary'
+          size='large'
+          onClick={() => Taro.navigateTo({ url: applyRoutes.bundleForm(b.bundleCode) })}
+        >
+          一次办理
+        </Button>
+      </View>
     </Page>
   );
 }

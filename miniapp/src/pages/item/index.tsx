@@ -13,7 +13,7 @@ import {
 import { catalog } from '../../api';
 import { EligibilityPanel } from '../../components/EligibilityPanel';
 import { InlineNotice } from '../../components/Inline';
-import { Cell } from '../../components/nutui';
+import { Button, Cell } from '../../components/nutui';
 import { Page } from '../../components/Page';
 import { Pill } from '../../components/Pill';
 import { Section } from '../../components/Section';
@@ -22,6 +22,7 @@ import { useElderMode } from '../../hooks/useElderMode';
 import { useRequest } from '../../hooks/useRequest';
 import { domainName } from '../../utils/domains';
 import { feeLabel, materialFormLabel, routeParam, visitsLabel, workingDaysLabel } from '../../utils/format';
+import { applyRoutes } from '../../utils/routes';
 import './index.scss';
 
 export default function ItemPage() {
@@ -57,7 +58,7 @@ function ItemGuide({ item }: { item: ServiceItem }) {
     });
   };
   return (
-    <Page className='ov-item'>
+    <Page className='ov-item ov-with-apply-bar'>
       <View className='ov-hero ov-item-head'>
         <Text className='ov-hero-title ov-item-name'>{item.name}</Text>
         <View className='ov-item-tags'>
@@ -172,7 +173,36 @@ function ItemGuide({ item }: { item: ServiceItem }) {
           </Text>
         ))}
       </Section>
+
+      <ApplyBar item={item} />
     </Page>
+  );
+}
+
+/**
+ * 在线办理, fixed at the bottom: every handling mode takes an online application; an item that
+ * still needs the citizen in person says so before they start.
+ */
+function ApplyBar({ item }: { item: ServiceItem }) {
+  const note = !item.enabled
+    ? '该事项暂停网上办理'
+    : item.visitsRequired > 0
+      ? `网上申请后，仍需到现场 ${item.visitsRequired} 次`
+      : '全程网上办理，零跑腿';
+  return (
+    <View className='ov-apply-bar'>
+      <Text className={`ov-apply-bar-note item-apply-note${item.visitsRequired > 0 ? ' ov-apply-bar-note--visit' : ''}`}>{note}</Text>
+      <Button
+        id='item-apply'
+        className='ov-apply-bar-button item-apply'
+        type='primary'
+        size='large'
+        disabled={!item.enabled}
+        onClick={() => Taro.navigateTo({ url: applyRoutes.itemForm(item.itemCode) })}
+      >
+        在线办理
+      </Button>
+    </View>
   );
 }
 

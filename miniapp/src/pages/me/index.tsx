@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { useDidShow } from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { LinkedIdentity, Me } from '@onevisit/shared-types/client';
 import { identity, session } from '../../api';
@@ -15,12 +15,17 @@ import { useSession } from '../../hooks/useSession';
 import { shanghaiDate } from '../../utils/format';
 import { levelCovers, nextStepFor, STEP_ACTIONS } from '../../utils/identity';
 import { goToStep } from '../../utils/navigation';
-import { routes } from '../../utils/routes';
+import { caseRoutes, routes } from '../../utils/routes';
 import './index.scss';
 
-/** Entries that arrive with later releases (applications, licences, appointments…). */
+/** Entries open now: the citizen's applications and how they hear about them. */
+const OPEN_ENTRIES = [
+  { key: 'applications', id: 'me-cases', title: '我的办件', description: '申请进度、补正与结果', url: caseRoutes.list() },
+  { key: 'notifications', id: 'me-notifications', title: '消息通知', description: '办件进度的微信、支付宝与短信提醒', url: caseRoutes.notifications },
+] as const;
+
+/** Entries that arrive with later releases (licences, appointments…). */
 const ENTRIES = [
-  { key: 'applications', title: '我的办件', description: '申请进度、补正与结果' },
   { key: 'licences', title: '电子证照', description: '亮证、授权与使用记录' },
   { key: 'appointments', title: '预约记录', description: '窗口预约与取号' },
   { key: 'addresses', title: '收货地址', description: '证件邮寄地址' },
@@ -65,6 +70,18 @@ export default function MePage() {
 
       <View className='ov-me-list'>
         <Cell.Group>
+          {OPEN_ENTRIES.map((e) => (
+            <Cell
+              key={e.key}
+              // NutUI's Cell does not render an id: the stable selector is the class
+              className={`ov-me-entry ov-me-entry--open ${e.id}`}
+              title={e.title}
+              description={e.description}
+              extra='›'
+              clickable
+              onClick={() => void Taro.navigateTo({ url: e.url })}
+            />
+          ))}
           {ENTRIES.map((e) => (
             <Cell
               key={e.key}

@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '一件事办理进度',
+  enablePullDownRefresh: true,
+  backgroundTextStyle: 'dark',
+});

@@ -1,0 +1,24 @@
+import { parseRedirect } from './redirect';
+import { applyRoutes, caseRoutes } from './routes';
+
+describe('application routes', () => {
+  it('build the form, review, result and case URLs', () => {
+    expect(applyRoutes.itemForm('11430000006940002L070001002001')).toBe('/packages/apply/form/index?itemCode=11430000006940002L070001002001');
+    expect(applyRoutes.bundleForm('NEWBORN')).toBe('/packages/apply/form/index?bundleCode=NEWBORN');
+    expect(applyRoutes.draftForm('A1', 'A120260301001')).toBe('/packages/apply/form/index?itemCode=A1&caseNo=A120260301001');
+    expect(applyRoutes.review('item:A1')).toBe('/packages/apply/review/index?target=item%3AA1');
+    expect(applyRoutes.result({ caseNo: 'C1' })).toBe('/packages/apply/result/index?caseNo=C1');
+    expect(applyRoutes.result({ bundleCaseNo: 'B1' })).toBe('/packages/apply/result/index?bundleCaseNo=B1');
+    expect(caseRoutes.list()).toBe('/packages/cases/list/index');
+    expect(caseRoutes.list('open')).toBe('/packages/cases/list/index?status=open');
+    expect(caseRoutes.detail('C1')).toBe('/packages/cases/detail/index?caseNo=C1');
+    expect(caseRoutes.bundle('B1')).toBe('/packages/cases/bundle/index?bundleCaseNo=B1');
+  });
+
+  it('are pages a login or identity step may return to', () => {
+    for (const url of [applyRoutes.itemForm('A1'), applyRoutes.review('item:A1'), caseRoutes.detail('C1'), caseRoutes.notifications, caseRoutes.list('closed')]) {
+      expect(parseRedirect(url)?.url).toBe(url);
+    }
+    expect(parseRedirect(applyRoutes.review('item:A1'))?.query).toEqual({ target: 'item:A1' });
+  });
+});
