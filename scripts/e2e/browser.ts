@@ -54,3 +54,23 @@ export async function consoleLogin(page: Page, baseUrl: string, username: string
   await page.locator('#login-submit').click();
   await page.locator('#nav-citizens').waitFor();
 }
+
+/** Decides an action in the console's case view: opens its form, writes the note, submits, confirms if asked. */
+export async function decide(page: Page, action: string, note?: string): Promise<void> {
+  await page.getByTestId(`case-action-${action}`).click();
+  await page.getByTestId('case-action-form').waitFor();
+  if (note) await page.getByTestId('case-note').fill(note);
+  await page.getByTestId('case-action-submit').click();
+  const dialog = page.getByTestId('case-confirm-dialog');
+  if (await dialog.isVisible().catch(() => false)) await page.getByTestId('case-confirm-ok').click();
+}
+
+/** Waits (bounded) until a Taro H5 page has slid fully into view, so screenshots show it, not the transition. */
+export async function settled(page: Page, route: string): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const box = await page.locator(`[id^="/${route}"]`).last().boundingBox();
+    if (box && Math.abs(box.x) < 1) return;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`page ${route} did not settle`);
+}

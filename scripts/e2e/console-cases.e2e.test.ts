@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { ApplicationDetail, Upload } from '@onevisit/shared-types';
 import { startTestApp, type TestApp } from '../../bff/src/testing/app';
 import { testIdNumber, type TestCitizen } from '../../bff/src/testing/citizens';
 import { ConsoleClient } from '../../bff/src/testing/console';
 import { materialFixtures } from '../../bff/src/testing/files';
 import { storageModes } from '../../bff/src/testing/storage';
-import { ARTIFACTS, browserAvailable, consoleLogin, desktopPages, launchChromium } from './browser';
+import { ARTIFACTS, browserAvailable, consoleLogin, decide, desktopPages, launchChromium } from './browser';
 
 const CONSOLE_DIST = path.resolve(__dirname, '../../bff/console/dist');
 jest.setTimeout(90_000);
@@ -17,16 +17,6 @@ const runIf = browserAvailable() ? describe : describe.skip;
 const ADMIN = { username: 'admin.cases', password: 'AdminPass2026cases' };
 const APPROVER = { username: 'approver.e2e', password: 'ApproverPass2026' };
 const NO_CRIME = '11430000006940001H205602001001'; // 无犯罪记录证明: in-house, electronic result
-
-/** Decides an action in the case view: opens its form, writes the note, submits, confirms if asked. */
-export async function decide(page: Page, action: string, note?: string): Promise<void> {
-  await page.getByTestId(`case-action-${action}`).click();
-  await page.getByTestId('case-action-form').waitFor();
-  if (note) await page.getByTestId('case-note').fill(note);
-  await page.getByTestId('case-action-submit').click();
-  const dialog = page.getByTestId('case-confirm-dialog');
-  if (await dialog.isVisible().catch(() => false)) await page.getByTestId('case-confirm-ok').click();
-}
 
 /** An approver finds a citizen's in-house application in the queue and approves it in the console. */
 runIf('the approver desk in Chromium', () => {

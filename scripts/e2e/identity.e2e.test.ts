@@ -5,7 +5,7 @@ import { idNumberCheckChar } from '@onevisit/shared-types';
 import { startTestApp, type TestApp } from '../../bff/src/testing/app';
 import { storageModes } from '../../bff/src/testing/storage';
 import { seedItems } from '../../bff/src/modules/catalog/seed';
-import { ARTIFACTS, browserAvailable, launchChromium } from './browser';
+import { ARTIFACTS, browserAvailable, launchChromium, settled } from './browser';
 
 const H5_DIR = path.resolve(__dirname, '../../miniapp/dist/h5');
 jest.setTimeout(120_000);
@@ -20,16 +20,6 @@ const REAL_NAME = 'packages/identity/real-name/index';
 const FACE = 'packages/identity/face/index';
 const ME = 'pages/me/index';
 const ITEM = 'pages/item/index';
-
-/** Waits (bounded) until a page has slid fully into view, so screenshots show it, not the transition. */
-async function settled(page: Page, route: string): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    const box = await onPage(page, route).last().boundingBox();
-    if (box && Math.abs(box.x) < 1) return;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`page ${route} did not settle`);
-}
 
 /** A valid resident ID number of Changsha (430102) with a random birth date and sequence. */
 function changshaIdNumber(): string {
