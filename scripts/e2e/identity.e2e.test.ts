@@ -243,7 +243,7 @@ runIf('H5 identity: login, real-name, face, elder mode', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'h5-me-elder.png') });
 
     // no pop-ups in elder mode: a message appears in place instead of a toast
-    await onPage(page, ME).locator('.ov-me-entry').first().click();
+    await onPage(page, ME).locator('.ov-me-entry:not(.ov-me-entry--open)').first().click();
     await expect(onPage(page, ME).locator('#me-notice').innerText()).resolves.toContain('后续版本开放');
     expect(await page.locator('.taro__toast, .taro-toast').count()).toBe(0);
 
