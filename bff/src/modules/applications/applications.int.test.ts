@@ -13,6 +13,7 @@ const ADMIN = { username: 'admin.cases', password: 'Correct-Horse-42-Battery' };
 const ID_REISSUE = '11430000006940002L070001003001'; // 居民身份证补领 (户政, upstream)
 const NO_CRIME = '11430000006940001H205602001001'; // 无犯罪记录证明 (in-house, electronic)
 const NET_CAFE = '114300000069400061015202001001'; // 网吧安全审核 (in-house, two departments sign)
+const CASE_LOOKUP = '114300000069400087205403001001'; // 执法办案信息查询 (in-house, 立即办)
 
 const key = () => randomUUID();
 
@@ -279,6 +280,47 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('applications on 
       expect(delivered.timeline[1]).toMatchObject({ action: 'pre_review', actor: 'upstream' });
     } finally {
       sim.dev.setFault('upstream', null);
+    }
+  });
+
+  it('decides a 立即办 in-house item on submission: accepted, approved and issued by the platform', async () => {
+    const photo = await uploaded(alice);
+    const body = {
+      itemCode: CASE_LOOKUP,
+      idempotencyKey: key(),
+      formData: { caseNumber: 'A4301020000002026110001', role: 'reporter' },
+      materials: ['查询人有效身份证件', '受案回执或案件编号'].map((materialName) => ({ materialName, uploadId: photo.uploadId })),
+      deliveryOption: 'electronic',
+    };
+    const done = await json<ApplicationDetail>(await apply(alice, body), 201);
+    expect(done.state).toBe('completed');
+    expect(done.timeline.map((e) => [e.action, e.actor])).toEqual([
+      ['submit', 'citizen'],
+      ['accept', 'system'],
+      ['approve', 'system'],
+      ['start_production', 'system'],
+      ['complete', 'system'],
+    ]);
+  });
+
+  it('carries a supplement request from the household system to the citizen and the answer back', async () => {
+    const sim = app.container.simulators!.upstream;
+    sim.setRule(ID_REISSUE, { steps: [{ decision: 'supplement_requested', supplementReasons: ['相片背景不是白色'] }, 'accepted', 'approved'], delayMs: 20 });
+    try {
+      const created = await json<ApplicationDetail>(await apply(alice, reissueRequest((await uploaded(alice)).uploadId)), 201);
+      await app.container.outboxDispatcher.runOnce();
+      const asked = await until(() => detail(alice, created.caseNo), (d) => d.state === 'supplement_requested', 'the supplement request');
+      expect(asked.supplement?.reasons).toEqual(['相片背景不是白色']);
+      expect(asked.timeline.at(-1)).toMatchObject({ action: 'request_supplement', actorName: '户政业务系统' });
+      const retaken = await uploaded(alice, materialFixtures().jpeg, 'white.jpg');
+      await json(await app.post(`/api/v1/applications/${created.caseNo}/supplement`, { supplementId: asked.supplement!.supplementId, materials: [{ materialName: '数码相片回执', uploadId: retaken.uploadId }] }, alice.auth), 200);
+      await app.container.outboxDispatcher.runOnce();
+      const approved = await until(() => detail(alice, created.caseNo), (d) => d.state === 'awaiting_payment', 'approval after the supplement');
+      expect(approved.timeline.map((e) => e.action)).toEqual(['submit', 'pre_review', 'request_supplement', 'answer_supplement', 'accept', 'approve', 'request_payment']);
+      const ref = sim.cases().find((c) => c.caseNo === created.caseNo)!;
+      expect(ref.supplements).toBe(1);
+    } finally {
+      sim.setRule(ID_REISSUE, null);
     }
   });
 
