@@ -23,6 +23,8 @@ import { healthRoutes } from './modules/health/routes';
 import { citizenAuthenticator, identityRoutes } from './modules/identity/routes';
 import { notificationRoutes } from './modules/notifications/routes';
 import { applicationRoutes, caseDeskRoutes, upstreamCallbackRouter } from './modules/applications';
+import { paymentConsoleRoutes, paymentNoticeRouter, paymentRoutes } from './modules/payments';
+import { courierPushRouter, deliveryConsoleRoutes, deliveryRoutes } from './modules/delivery';
 
 const DOCS_HTML = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>OneVisit API</title>
@@ -133,6 +135,8 @@ export function createApp(container: Container): Koa {
       uploads: container.applications.uploads,
       uploadLimiter: container.kv.rateLimiter({ name: 'uploads-user', points: 120, durationSeconds: 3600 }),
     }),
+    ...paymentRoutes(container.payments),
+    ...deliveryRoutes(container.delivery.addresses, container.delivery.shipments),
   );
   const consoleApi = new ApiRouter(CONSOLE_API_PREFIX, {
     validateResponses: config.validateResponses,
@@ -151,6 +155,8 @@ export function createApp(container: Container): Koa {
     ...calendarRoutes({ calendar: container.calendar }),
     ...outboxRoutes({ outbox: container.outbox, audit: container.audit }),
     ...caseDeskRoutes(container.applications.desk),
+    ...paymentConsoleRoutes(container.payments),
+    ...deliveryConsoleRoutes(container.delivery.shipments),
   );
   const ops = new ApiRouter('', { validateResponses: config.validateResponses }).add(
     ...healthRoutes(
@@ -184,6 +190,8 @@ export function createApp(container: Container): Koa {
   app.use(onlyUnder(API_PREFIX, rateLimitByIp(limiter)));
   // Signed over the raw bytes: before any body parser.
   app.use(upstreamCallbackRouter(container.applications.upstream, container.applications.callbackCredentials, container.kv).routes());
+  app.use(paymentNoticeRouter(container.payments).routes());
+  app.use(courierPushRouter(container.delivery.shipments, container.delivery.pushCredentials, container.kv).routes());
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' });
   app.use(onlyUnder(API_PREFIX, json));
   app.use(onlyUnder(CONSOLE_API_PREFIX, json));

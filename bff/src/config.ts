@@ -107,6 +107,61 @@ const EnvSchema = z.object({
   SIM_UPSTREAM_STEP_MS: z.coerce.number().int().min(0).max(600_000).default(1500),
   /** How often the SLA sweep marks yellow and red cases; 0 turns it off (tests drive it). */
   SLA_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** WeChat Pay v3 (unset WECHATPAY_BASE_URL → the simulator). */
+  WECHATPAY_MCH_ID: z.string().regex(/^\d{8,12}$/).optional(),
+  WECHATPAY_APP_ID: z.string().min(4).optional(),
+  WECHATPAY_MERCHANT_SERIAL_NO: z.string().regex(/^[0-9A-Fa-f]{16,64}$/).optional(),
+  WECHATPAY_MERCHANT_PRIVATE_KEY: z.string().min(100).optional(),
+  WECHATPAY_API_V3_KEY: z.string().length(32).optional(),
+  WECHATPAY_PUBLIC_KEY_ID: z.string().regex(/^PUB_KEY_ID_\w+$/).optional(),
+  WECHATPAY_PUBLIC_KEY: z.string().min(100).optional(),
+  WECHATPAY_PLATFORM_CERTIFICATES: z.string().min(100).optional(),
+  /** Alipay payments: the seller (2088…) and the mini-program app id when it differs from ALIPAY_APP_ID. */
+  ALIPAY_SELLER_ID: z.string().regex(/^2088\d{12}$/).optional(),
+  ALIPAY_MINI_APP_ID: z.string().min(4).optional(),
+  /** Postage of a posted result, in fen. */
+  POSTAGE_FEN: z.coerce.number().int().min(0).max(100_000).default(1000),
+  PAYMENT_EXPIRE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+  /** Ask the channel about an order still unpaid after this long without a notification. */
+  PAYMENT_QUERY_AFTER_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** How often unpaid orders are queried and expired ones closed; 0 = off (tests drive it). */
+  PAYMENT_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** The BFF's public https origin, for payment notify URLs; unset → this process's own address. */
+  PUBLIC_BASE_URL: optionalUrl(['http', 'https']),
+  /** The postal courier's gateway (EMS-style); unset → the simulator. Its keys for our calls, and the keys its tracking pushes are signed with. */
+  COURIER_BASE_URL: optionalUrl(['http', 'https']),
+  COURIER_APP_KEY: z.string().min(4).optional(),
+  COURIER_APP_SECRET: z.string().min(16).optional(),
+  COURIER_PUSH_APP_KEY: z.string().min(4).optional(),
+  COURIER_PUSH_APP_SECRET: z.string().min(16).optional(),
+  /** Who posts results: JSON {name?, phone, province, city, district, address, postcode?} (names as on a label); unset → the item's department at the provincial service centre. */
+  COURIER_SENDER: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON {name?, phone, province, city, district, address, postcode?}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z
+        .object({
+          name: z.string().min(1).max(60).optional(),
+          phone: z.string().regex(/^[0-9+\- ]{5,20}$/),
+          province: z.string().min(1).max(30),
+          city: z.string().min(1).max(30),
+          district: z.string().min(1).max(30),
+          address: z.string().min(1).max(200),
+          postcode: z.string().regex(/^\d{6}$/).optional(),
+        })
+        .optional(),
+    ),
+  /** Simulated courier: delay of each parcel step (dev and tests). */
+  SIM_COURIER_STEP_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** Largest material upload in bytes. */
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
   /**
@@ -185,6 +240,20 @@ export interface Config {
     simUpstreamStepMs: number;
   };
   applications: { slaSweepSeconds: number; maxUploadBytes: number };
+  payments: {
+    wechat: { mchId?: string; appId?: string; serialNo?: string; privateKey?: string; apiV3Key?: string; publicKeyId?: string; publicKey?: string; platformCertificates?: string };
+    alipay: { sellerId?: string; miniAppId?: string };
+    postageFen: number;
+    expireMinutes: number;
+    queryAfterSeconds: number;
+    sweepSeconds: number;
+    publicBase?: string;
+  };
+  delivery: {
+    courier: { baseUrl?: string; appKey?: string; appSecret?: string; pushAppKey?: string; pushAppSecret?: string };
+    sender?: { name?: string; phone: string; province: string; city: string; district: string; address: string; postcode?: string };
+    simCourierStepMs: number;
+  };
   pii: { keys?: string; activeKeyId?: string; blindIndexKey?: string };
   identity: {
     trustedIssuers?: string;
@@ -267,6 +336,29 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       simUpstreamStepMs: e.SIM_UPSTREAM_STEP_MS,
     },
     applications: { slaSweepSeconds: e.SLA_SWEEP_SECONDS, maxUploadBytes: e.MAX_UPLOAD_BYTES },
+    payments: {
+      wechat: {
+        mchId: e.WECHATPAY_MCH_ID,
+        appId: e.WECHATPAY_APP_ID ?? e.WECHAT_APP_ID,
+        serialNo: e.WECHATPAY_MERCHANT_SERIAL_NO,
+        privateKey: e.WECHATPAY_MERCHANT_PRIVATE_KEY,
+        apiV3Key: e.WECHATPAY_API_V3_KEY,
+        publicKeyId: e.WECHATPAY_PUBLIC_KEY_ID,
+        publicKey: e.WECHATPAY_PUBLIC_KEY,
+        platformCertificates: e.WECHATPAY_PLATFORM_CERTIFICATES,
+      },
+      alipay: { sellerId: e.ALIPAY_SELLER_ID, miniAppId: e.ALIPAY_MINI_APP_ID },
+      postageFen: e.POSTAGE_FEN,
+      expireMinutes: e.PAYMENT_EXPIRE_MINUTES,
+      queryAfterSeconds: e.PAYMENT_QUERY_AFTER_SECONDS,
+      sweepSeconds: e.PAYMENT_SWEEP_SECONDS,
+      publicBase: e.PUBLIC_BASE_URL,
+    },
+    delivery: {
+      courier: { baseUrl: e.COURIER_BASE_URL, appKey: e.COURIER_APP_KEY, appSecret: e.COURIER_APP_SECRET, pushAppKey: e.COURIER_PUSH_APP_KEY, pushAppSecret: e.COURIER_PUSH_APP_SECRET },
+      sender: e.COURIER_SENDER,
+      simCourierStepMs: e.SIM_COURIER_STEP_MS,
+    },
     pii: { keys: e.PII_KEYS, activeKeyId: e.PII_ACTIVE_KEY_ID, blindIndexKey: e.BLIND_INDEX_KEY },
     identity: {
       trustedIssuers: e.TRUSTED_ISSUERS,

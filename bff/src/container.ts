@@ -22,6 +22,8 @@ import { OutboxDispatcher, OutboxRepo, OutboxService } from './outbox';
 import { createPiiCipher, type PiiCipher } from './security/pii';
 import { SessionStore } from './security/sessions';
 import { createApplications, type Applications } from './modules/applications';
+import { createPayments, type PaymentService } from './modules/payments';
+import { createDelivery, type Delivery } from './modules/delivery';
 import { createLocalStorage, defaultMaterialsDir } from './storage';
 import type { UpstreamCallbackCredentials, UpstreamClientOptions } from './adapters/upstream';
 import type { Simulators } from './sim';
@@ -51,6 +53,10 @@ export interface Container {
   adapters: IdentityAdapters;
   /** Cases (办件): intake, the state machine, the approver's desk, the departments' systems. */
   applications: Applications;
+  /** Payment orders, notifications, refunds and reconciliation (WeChat Pay, Alipay). */
+  payments: PaymentService;
+  /** Address books, the courier booking of posted results, tracking pushes. */
+  delivery: Delivery;
   /** Case notices to citizens (WeChat, Alipay, SMS) and their channel choices. */
   notifications: NotificationService;
   /** The in-process simulators, when some outside system has no configured base URL. */
@@ -121,6 +127,7 @@ async function createSimulatorsIfNeeded(config: Config, selfUrl: { value: string
     ['HOUSEHOLD_BASE_URL', a.household.baseUrl],
     ['FACE_BASE_URL', a.face.baseUrl],
     ['UPSTREAM_BASE_URL', a.upstream.baseUrl],
+    ['COURIER_BASE_URL', config.delivery.courier.baseUrl],
     ['TRUSTED_ISSUERS', config.identity.trustedIssuers],
   ].filter(([, v]) => !v);
   if (!unset.length) return undefined;
@@ -129,7 +136,7 @@ async function createSimulatorsIfNeeded(config: Config, selfUrl: { value: string
   }
   // Loaded only here: production code paths never import the simulators otherwise.
   const { createSimulators } = await import('./sim');
-  return createSimulators({ publicBase: () => selfUrl.value, idpAudience: config.identity.tokenAudience, upstream: { stepDelayMs: a.simUpstreamStepMs } });
+  return createSimulators({ publicBase: () => selfUrl.value, idpAudience: config.identity.tokenAudience, upstream: { stepDelayMs: a.simUpstreamStepMs }, courier: { stepDelayMs: config.delivery.simCourierStepMs } });
 }
 
 /**
@@ -218,6 +225,19 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     notifier: notifications,
     maxUploadBytes: config.applications.maxUploadBytes,
   });
+  const payments = createPayments({
+    config,
+    database,
+    logger,
+    cases: applications.cases,
+    catalog,
+    identity,
+    dispatcher: outboxDispatcher,
+    simulators,
+    alipay: adapterOptions(config, simulators, selfUrl).alipay,
+    selfUrl,
+  });
+  const delivery = createDelivery({ config, database, kv, logger, pii, cases: applications.cases, catalog, dispatcher: outboxDispatcher, simulators, selfUrl });
   const staff = new StaffService(
     new StaffRepo(database.db),
     new SessionStore<StaffSessionData>(kv, { name: 'ss', idleMs: config.staff.sessionIdleMinutes * 60_000, refreshMs: 0 }),
@@ -245,9 +265,12 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     selfUrl,
     lifecycle: { draining: false },
     applications,
+    payments,
+    delivery,
     async close() {
       simulators?.stop();
       await applications.sweep.stop();
+      await payments.stop();
       await outboxDispatcher.stop();
       await Promise.allSettled([kv.close(), database.close()]);
     },

@@ -37,6 +37,14 @@ export const apiPaths = {
   applicationPendingMaterials: (caseNo: string) => `/applications/${encodeURIComponent(caseNo)}/pending-materials`,
   bundleApplications: '/bundle-applications',
   bundleApplication: (bundleCaseNo: string) => `/bundle-applications/${encodeURIComponent(bundleCaseNo)}`,
+  payments: '/payments',
+  payment: (orderNo: string) => `/payments/${encodeURIComponent(orderNo)}`,
+  paymentResult: (orderNo: string) => `/payments/${encodeURIComponent(orderNo)}/result`,
+  applicationPayments: (caseNo: string) => `/applications/${encodeURIComponent(caseNo)}/payments`,
+  meAddresses: '/me/addresses',
+  meAddress: (addressId: string) => `/me/addresses/${encodeURIComponent(addressId)}`,
+  applicationAddress: (caseNo: string) => `/applications/${encodeURIComponent(caseNo)}/address`,
+  applicationShipment: (caseNo: string) => `/applications/${encodeURIComponent(caseNo)}/shipment`,
 } as const;
 
 /** The multipart field names of an upload to `apiPaths.uploads`. */
@@ -62,10 +70,17 @@ export const consolePaths = {
   caseActions: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}/actions`,
   caseUnmask: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}/unmask`,
   caseMaterial: (caseNo: string, sha256: string) => `/cases/${encodeURIComponent(caseNo)}/materials/${encodeURIComponent(sha256)}`,
+  casePayments: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}/payments`,
+  reconciliation: '/payments/reconciliation',
+  reconciliationRun: '/payments/reconciliation/run',
+  caseShipment: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}/shipment`,
 } as const;
 
 /** Open API for partners and the departments' systems (`/open/v1`). */
 export const OPEN_API_PREFIX = '/open/v1';
 export const openPaths = {
   upstreamCallback: '/upstream/callback',
+  wechatPayNotify: '/payments/wechat/notify',
+  alipayNotify: '/payments/alipay/notify',
+  courierPush: '/courier/push',
 } as const;

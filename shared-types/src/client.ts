@@ -19,3 +19,7 @@ export type * from './calendar';
 export type * from './outbox';
 export * from './forms';
 export type * from './applications';
+export * from './regions';
+export type * from './addresses';
+export type * from './payments';
+export type * from './delivery';

@@ -12,3 +12,7 @@ export * from './calendar';
 export * from './outbox';
 export * from './forms';
 export * from './applications';
+export * from './regions';
+export * from './addresses';
+export * from './payments';
+export * from './delivery';

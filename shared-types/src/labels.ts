@@ -250,6 +250,7 @@ export const CASE_ACTION_NAMES = {
   ready_for_pickup: '可领取',
   complete: '办结',
   withdraw: '撤回申请',
+  delivery_update: '物流动态',
 } as const;
 export type CaseAction = keyof typeof CASE_ACTION_NAMES;
 export const CASE_ACTIONS = Object.keys(CASE_ACTION_NAMES) as CaseAction[];
@@ -303,3 +304,42 @@ export type BundleProgressState = keyof typeof BUNDLE_PROGRESS_NAMES;
 /** Material uploads: images and PDF, sniffed from their bytes, at most 10 MB each. */
 export const MAX_MATERIAL_BYTES = 10 * 1024 * 1024;
 export const MATERIAL_MIMES_ALLOWED = ['image/jpeg', 'image/png', 'application/pdf', 'image/heic', 'image/heif'] as const;
+
+// ---- payments and postal delivery ----
+
+/** How a citizen pays: WeChat Pay in the WeChat mini-program (JSAPI), Alipay, WeChat Pay's H5 cashier in a browser. */
+export const PAYMENT_CHANNEL_NAMES = { wechat: '微信支付', alipay: '支付宝', wechat_h5: '微信支付（网页）' } as const;
+export type PaymentChannel = keyof typeof PAYMENT_CHANNEL_NAMES;
+
+export const PAYMENT_STATE_NAMES = {
+  paying: '待支付',
+  paid: '已支付',
+  closed: '已关闭',
+  refunding: '退款中',
+  refunded: '已退款',
+  /** Paid after we closed the order (a late notification): to be refunded, never lost. */
+  flagged: '关单后到账，待退款',
+} as const;
+export type PaymentState = keyof typeof PAYMENT_STATE_NAMES;
+
+export const REFUND_STATE_NAMES = { processing: '退款中', success: '已退款', failed: '退款失败' } as const;
+export type RefundState = keyof typeof REFUND_STATE_NAMES;
+
+export const SHIPMENT_STATE_NAMES = {
+  created: '已下单',
+  picked_up: '已揽收',
+  in_transit: '运输中',
+  out_for_delivery: '派送中',
+  signed: '已签收',
+  returned: '已退回',
+} as const;
+export type ShipmentState = keyof typeof SHIPMENT_STATE_NAMES;
+
+/** What a daily reconciliation can find between our orders and a channel's trade bill. */
+export const MISMATCH_KIND_NAMES = {
+  missing_in_bill: '我方已支付，账单无此交易',
+  missing_in_orders: '账单有交易，我方无此订单',
+  amount_differs: '金额不一致',
+  state_differs: '状态不一致',
+} as const;
+export type MismatchKind = keyof typeof MISMATCH_KIND_NAMES;

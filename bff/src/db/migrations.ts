@@ -4,6 +4,8 @@ import { calendarMigrations } from '../modules/calendar/migrations';
 import { outboxMigrations } from '../outbox/migrations';
 import { applicationMigrations } from '../modules/applications/migrations';
 import { notificationMigrations } from '../modules/notifications/migrations';
+import { paymentMigrations } from '../modules/payments/migrations';
+import { deliveryMigrations } from '../modules/delivery/migrations';
 import { createTable, type MigrationStep } from './ddl';
 import { columnTypes, type DialectName } from './sql';
 
@@ -13,7 +15,7 @@ import { columnTypes, type DialectName } from './sql';
  * the next one. A module may keep its migrations beside it (`modules/<name>/migrations.ts`,
  * exporting a record of `NNNN_name` steps) and list them in `moduleMigrations` below.
  */
-const moduleMigrations: Record<string, MigrationStep>[] = [calendarMigrations, outboxMigrations, applicationMigrations, notificationMigrations];
+const moduleMigrations: Record<string, MigrationStep>[] = [calendarMigrations, outboxMigrations, applicationMigrations, notificationMigrations, paymentMigrations, deliveryMigrations];
 
 const coreMigrations: Record<string, MigrationStep> = {
   '0001_catalog': async (db, dialect) => {

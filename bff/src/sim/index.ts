@@ -26,6 +26,10 @@ import { HOUSEHOLD_RESIDENTS, householdSimulator } from './household';
 import { idpSimulator, isSimIdpId, simulatedIssuers, SIM_IDP_ISSUERS, type IdpClaims, type IdpTokenOptions, type SimIdpId, type SimIssuer } from './idp';
 import { smsSimulator, type SentSms } from './sms';
 import { generateUpstreamCredentials, upstreamSimulator, type UpstreamRule, type UpstreamSimCredentials, type UpstreamSimulator } from './upstream';
+import { wechatPaySimulator, type WechatPaySimulator, type WechatPaySimulatorOptions } from './wechatpay';
+import { courierSimulator, generateCourierCredentials, type CourierSimCredentials, type CourierSimulator } from './courier';
+import type { WechatPayClientOptions } from '../adapters/wechatpay';
+import type { SignedGatewayOptions } from '../adapters/signedGateway';
 import { FaultBoard, parseJsonObject, randomToken, readRawBody, SYSTEMS, type Fault, type SystemName } from './util';
 import { wechatSimulator, type WechatCredentials, type WechatFaceResultInput } from './wechat';
 import { notificationLog, type NotificationLog } from './notifications';
@@ -38,6 +42,8 @@ export type { AlipayCredentials } from './alipay';
 export type { WechatCredentials, WechatFaceResultInput } from './wechat';
 export type { NotificationLog, SentNotification } from './notifications';
 export type { UpstreamRule, UpstreamSimCredentials, UpstreamSimulator } from './upstream';
+export type { WechatPaySimulator } from './wechatpay';
+export type { CourierSimulator, CourierSimCredentials } from './courier';
 
 export interface SimulatorOptions {
   /** Mount prefix of the router; default `/sim`. */
@@ -58,6 +64,10 @@ export interface SimulatorOptions {
   alipayKeys?: { credentials: AlipayCredentials; alipayPrivateKey: string };
   /** The police business systems: delay of each rule step (default 1500 ms) and rules by item code. */
   upstream?: { stepDelayMs?: number; rules?: Record<string, UpstreamRule>; retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number } };
+  /** WeChat Pay: notification retry scale, refund delay … */
+  wechatPay?: Omit<WechatPaySimulatorOptions, 'appId'>;
+  /** The courier: delay of each parcel step (default 2000 ms). */
+  courier?: { stepDelayMs?: number };
 }
 
 export interface SignedGatewayCredentials {
@@ -73,6 +83,7 @@ export interface SimulatorCredentials {
   household: SignedGatewayCredentials;
   face: SignedGatewayCredentials;
   upstream: UpstreamSimCredentials;
+  courier: CourierSimCredentials;
 }
 
 export interface SimulatorDevHooks {
@@ -114,6 +125,12 @@ export interface SimulatorDevHooks {
 export interface Simulators {
   /** The police business systems: rules, events, manual decisions (tests and the dev page). */
   upstream: UpstreamSimulator;
+  /** The Alipay gateway: pay a trade (the cashier), plant bill rows. */
+  alipay: ReturnType<typeof alipaySimulator>;
+  /** WeChat Pay API v3: pay an order, settle refunds, plant bill mismatches. */
+  wechatPay: WechatPaySimulator;
+  /** The EMS-style courier: waybills, parcel steps, signed tracking pushes. */
+  courier: CourierSimulator;
   /** Cancels the simulators' timers (upstream decisions and callbacks in flight). */
   stop(): void;
   router: Router;
@@ -125,7 +142,10 @@ export interface Simulators {
    * Adapter options pointing at these simulators, for `createIdentityAdapters`. `appBase` is the
    * BFF's own origin (known after listen), e.g. `() => 'http://127.0.0.1:3000'`.
    */
-  adapterOptions(appBase: () => string, extra?: { timeoutMs?: number }): IdentityAdapterOptions & { upstream: UpstreamClientOptions };
+  adapterOptions(
+    appBase: () => string,
+    extra?: { timeoutMs?: number },
+  ): IdentityAdapterOptions & { upstream: UpstreamClientOptions; wechatPay: WechatPayClientOptions; courier: SignedGatewayOptions };
   dev: SimulatorDevHooks;
 }
 
@@ -156,6 +176,7 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     household: signedCredentials('household'),
     face: signedCredentials('face'),
     upstream: generateUpstreamCredentials(),
+    courier: generateCourierCredentials(),
   };
 
   const wechat = wechatSimulator(sim, credentials.wechat, { quotaPerMinute: options.wechatQuotaPerMinute });
@@ -164,6 +185,8 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
   const household = householdSimulator(sim, credentials.household);
   const face = faceSimulator(sim, credentials.face);
   const idp = idpSimulator(sim, { audience: options.idpAudience });
+  const wechatPay = wechatPaySimulator(sim, { appId: credentials.wechat.appId, ...options.wechatPay });
+  const courier = courierSimulator(sim, { credentials: credentials.courier, callbackUrl: () => `${sim.publicBase()}/open/v1/courier/push`, stepDelayMs: options.courier?.stepDelayMs });
   const upstream = upstreamSimulator(sim, {
     credentials: credentials.upstream,
     callbackUrl: () => `${sim.publicBase()}/open/v1/upstream/callback`,
@@ -201,7 +224,15 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     prefix,
     credentials,
     upstream,
-    stop: () => upstream.stop(),
+    alipay,
+    wechatPay,
+    courier,
+    stop: () => {
+      upstream.stop();
+      wechatPay.stop();
+      courier.stop();
+      alipay.stop();
+    },
     issuers: (publicBase) => simulatedIssuers(publicBase ?? sim.publicBase(), prefix),
     adapterOptions(appBase, extra = {}) {
       const at = (path: string) => () => `${appBase().replace(/\/+$/, '')}${prefix}${path}`;
@@ -219,6 +250,8 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
         household: { baseUrl: at('/household'), ...credentials.household, ...t },
         face: { baseUrl: at('/face'), ...credentials.face, ...t },
         upstream: { baseUrl: at('/upstream'), ...credentials.upstream.gateway, ...t },
+        wechatPay: wechatPay.clientOptions(at('/wechatpay'), t),
+        courier: { baseUrl: at('/courier'), ...credentials.courier.gateway, ...t },
       };
     },
     dev,

@@ -1,9 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components';
-import type { FormField } from '@onevisit/shared-types/client';
+import { HOME_PROVINCE, HUNAN_CITIES, PROVINCES, regionPath, type FormField, type Region } from '@onevisit/shared-types/client';
 import { InlineError } from '../components/Inline';
 import type { FieldValue } from './formValues';
-import { formatRegionValue, HOME_PROVINCE, HUNAN_CITIES, parseRegionValue, PROVINCES, regionPath, type Region } from './regions';
+import { formatRegionValue, parseRegionValue } from './regions';
 import '../components/ElderSwitch.scss';
 import './applications.scss';
 

@@ -1,4 +1,4 @@
-import { idNumberCheckChar, type FormField, type ServiceItem, type TimelineEvent } from '@onevisit/shared-types/client';
+import { HUNAN_CITIES, idNumberCheckChar, PROVINCES, type FormField, type ServiceItem, type TimelineEvent } from '@onevisit/shared-types/client';
 import { ApiError, NetworkError } from '../api/errors';
 import { parseListStatus, stateTone, timelineActor, timelineNewestFirst } from './caseView';
 import { compactCountdown, countdownView, formatDuration, limitText, liveClock } from './countdown';
@@ -6,7 +6,7 @@ import { addDays, isCalendarDate, shanghaiDateTime, shanghaiToday } from './date
 import { checkPickedFile, fileKind, fileSizeLabel, uploadErrorMessage } from './files';
 import { checkField, checkForm, displayValue, formRows, toFormData, valuesFromCase } from './formValues';
 import { fingerprintOf, IDEMPOTENCY_KEY_PATTERN, IdempotencyKeeper, newIdempotencyKey } from './idempotency';
-import { formatRegionValue, HUNAN_CITIES, parseRegionValue, PROVINCES, regionLabel, regionName } from './regions';
+import { formatRegionValue, parseRegionValue, regionLabel, regionName } from './regions';
 import {
   bundleTarget,
   commonDeliveryOptions,

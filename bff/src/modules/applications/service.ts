@@ -60,6 +60,11 @@ export interface CaseNotifier {
 }
 
 export const UPSTREAM_SUBMIT_TOPIC = 'upstream.submit';
+/** A case with a fee ended without a result (refused, not accepted, withdrawn): payments refund what was paid. */
+export const CASE_CLOSED_TOPIC = 'case.closed';
+/** A case with a posted result went into production: delivery books the courier. */
+export const CASE_POSTAL_PRODUCTION_TOPIC = 'case.postal_production';
+const CLOSED_WITHOUT_RESULT: readonly CaseState[] = ['rejected', 'not_accepted', 'withdrawn'];
 export const UPSTREAM_SUPPLEMENT_TOPIC = 'upstream.supplement';
 
 export interface ApplicationServiceDeps {
@@ -255,6 +260,45 @@ export class ApplicationService {
     return this.detailFor(userId, caseNo);
   }
 
+  // ---- for the payments capability ----
+
+  /** What paying a case needs to know, for its own applicant only (APPLICATION_NOT_FOUND otherwise). */
+  async caseForPayment(userId: string, caseNo: string): Promise<{ caseNo: string; itemCode: string; itemName: string; state: CaseState; deliveryOption: string }> {
+    const row = await this.ownCase(userId, caseNo);
+    return { caseNo: row.case_no, itemCode: row.item_code, itemName: row.item_name, state: row.state as CaseState, deliveryOption: row.delivery_option };
+  }
+
+  /**
+   * A payment confirmed by its channel moves the case on (paid, then review or production). False
+   * when the case can no longer take it (withdrawn meanwhile): the caller refunds.
+   */
+  async confirmPayment(caseNo: string, orderNo: string, note: string): Promise<boolean> {
+    try {
+      await this.move(caseNo, { action: 'payment_confirmed', actor: PLATFORM, note, actionId: `paid:${orderNo}` });
+      return true;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'CASE_TRANSITION_ILLEGAL') return false;
+      throw err;
+    }
+  }
+
+  // ---- for the delivery capability ----
+
+  /**
+   * A courier event on the case: picked up ships it, signed completes it, the rest (in transit,
+   * out for delivery, returned) are timeline entries. The courier's event id applies it once.
+   */
+  async recordDelivery(caseNo: string, event: { eventId: string; status: 'picked_up' | 'in_transit' | 'out_for_delivery' | 'signed' | 'returned'; note: string }): Promise<void> {
+    const action: CaseAction = event.status === 'picked_up' ? 'ship' : event.status === 'signed' ? 'complete' : 'delivery_update';
+    await this.move(caseNo, { action, actor: PLATFORM, note: event.note, actionId: `courier:${event.eventId}` });
+  }
+
+  /** What posting a case's result needs: its applicant and item (the address is delivery's own). */
+  async caseForDelivery(caseNo: string): Promise<{ caseNo: string; userId: string; itemName: string; state: CaseState; deliveryOption: string }> {
+    const row = await this.requireCase(caseNo);
+    return { caseNo: row.case_no, userId: row.user_id, itemName: row.item_name, state: row.state as CaseState, deliveryOption: row.delivery_option };
+  }
+
   // ---- shared reads ----
 
   async requireCase(caseNo: string): Promise<CaseRow> {
@@ -358,6 +402,12 @@ export class ApplicationService {
       // Reaching `submitted` (directly, or after a fee paid on submission) hands the case upstream.
       if (plan.some((p) => p.state === 'submitted') && row.upstream_system) {
         await enqueue(trx, { topic: UPSTREAM_SUBMIT_TOPIC, dedupeKey: `${caseNo}:submit`, payload: { caseNo } });
+      }
+      if (row.delivery_option === 'postal' && plan.some((p) => p.state === 'producing')) {
+        await enqueue(trx, { topic: CASE_POSTAL_PRODUCTION_TOPIC, dedupeKey: caseNo, payload: { caseNo } });
+      }
+      if (row.fee_due !== 'none' && plan.some((p) => CLOSED_WITHOUT_RESULT.includes(p.state))) {
+        await enqueue(trx, { topic: CASE_CLOSED_TOPIC, dedupeKey: caseNo, payload: { caseNo } });
       }
       await this.notify(trx, row, events);
     });
@@ -528,6 +578,7 @@ function followUp({ state, action }: Pick<PlannedEvent, 'state' | 'action'>, row
   if (state === 'submitted' && immediate) return { action: 'accept', note: '立即办：系统自动受理' };
   if (state === 'accepted' && action === 'accept' && immediate) return { action: 'approve', note: '立即办：系统核验通过' };
   if (state === 'accepted' && action === 'accept' && item.parallelApprovals?.length) return { action: 'start_review', note: `并联审批：${item.parallelApprovals.join('、')}` };
+  if (state === 'paid') return { action: 'resume_after_payment', note: row.approved === 1 ? '缴费完成，开始制证' : '缴费完成，进入审核' };
   if (state === 'approved') {
     if (row.fee_due === 'after_approval') return { action: 'request_payment', note: '审批通过，请缴纳费用' };
     return { action: 'start_production', note: null };

@@ -62,6 +62,8 @@ const RULES: Record<CaseAction, Rule> = {
   ready_for_pickup: { from: ['producing'], by: ['staff', 'upstream', 'system'], to: () => 'ready_for_pickup' },
   complete: { from: ['producing', 'shipped', 'ready_for_pickup'], by: ['staff', 'upstream', 'system'], to: () => 'completed' },
   withdraw: { from: ['draft', 'submitted', 'pre_reviewed', 'awaiting_payment'], by: ['citizen'], to: () => 'withdrawn' },
+  // A parcel's progress (in transit, out for delivery, returned) on the timeline; the state stays.
+  delivery_update: { from: ['shipped'], by: ['system'], to: () => 'shipped' },
 };
 
 /**
