@@ -89,6 +89,16 @@ export function paymentConsoleRoutes(payments: PaymentService): AnyRouteDef[] {
     }),
     defineRoute({
       ...base,
+      method: 'get',
+      path: pattern(consolePaths.casePayments(':caseNo')),
+      summary: 'The payment orders and refunds of a case',
+      permission: 'cases:read',
+      params: CaseNoParamsSchema,
+      response: z.object({ orders: z.array(PaymentOrderSchema) }),
+      handler: async ({ params }) => ({ orders: await payments.ordersOfCaseForStaff(params.caseNo) }),
+    }),
+    defineRoute({
+      ...base,
       method: 'post',
       path: consolePaths.reconciliationRun,
       summary: 'Reconcile one channel’s bill of one day now (the daily job does it at 10:00)',

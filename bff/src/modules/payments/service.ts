@@ -16,7 +16,7 @@ import type { Logger } from '../../logger';
 import { enqueue, PermanentFailure, type OutboxDispatcher } from '../../outbox';
 import type { ApplicationService } from '../applications/service';
 import { CASE_CLOSED_TOPIC } from '../applications/service';
-import { formatShanghai, shanghaiDayStart, addDays } from '../calendar/dates';
+import { addDays, formatShanghai, shanghaiDate, shanghaiDayStart } from '../calendar/dates';
 import type { CatalogService } from '../catalog/service';
 import type { IdentityService } from '../identity/service';
 import type { ChannelPayment, ChannelRefund, NoticeAnswer, PaymentGateway } from './gateway';
@@ -24,6 +24,9 @@ import type { MismatchRow, OrderRow, PaymentRepo, RefundRow } from './repo';
 
 export const PAID_TOPIC = 'payments.paid';
 export const REFUND_TOPIC = 'payments.refund';
+export const RECONCILE_TOPIC = 'payments.reconcile';
+/** Channels publish day D's bill on D+1 (WeChat from 10:00): reconcile after this Shanghai hour. */
+const RECONCILE_AFTER_HOUR = 10;
 
 export interface PaymentOptions {
   /** Postage of a posted result, in fen (added to the fee; free items are posted free). */
@@ -64,6 +67,7 @@ export class PaymentService {
     dispatcher.register<{ orderNo: string }>(PAID_TOPIC, (p) => this.confirmToCase(p.orderNo));
     dispatcher.register<{ orderNo: string }>(REFUND_TOPIC, (p) => this.sendRefund(p.orderNo));
     dispatcher.register<{ caseNo: string }>(CASE_CLOSED_TOPIC, (p) => this.refundClosedCase(p.caseNo));
+    dispatcher.register<{ channel: PaymentChannel; billDate: string }>(RECONCILE_TOPIC, async (p) => void (await this.reconcile(p.channel, p.billDate)));
   }
 
   // ---- the citizen ----
@@ -100,6 +104,11 @@ export class PaymentService {
 
   async ordersOfCase(userId: string, caseNo: string): Promise<PaymentOrder[]> {
     await this.cases.caseForPayment(userId, caseNo);
+    return Promise.all((await this.repo.ordersOfCase(caseNo)).map((o) => this.view(o)));
+  }
+
+  /** Staff: every order and refund of a case (no personal data in them). */
+  async ordersOfCaseForStaff(caseNo: string): Promise<PaymentOrder[]> {
     return Promise.all((await this.repo.ordersOfCase(caseNo)).map((o) => this.view(o)));
   }
 
@@ -209,6 +218,7 @@ export class PaymentService {
     for (const order of await this.repo.expiredOrders(toDbTime(now), 100)) {
       if (await this.closeExpired(order).catch(() => false)) closed++;
     }
+    await this.scheduleReconciliation(now);
     return { queried, closed };
   }
 
@@ -272,6 +282,20 @@ export class PaymentService {
   }
 
   // ---- reconciliation ----
+
+  /**
+   * Yesterday's reconciliation per channel, once: an outbox row keyed by channel and date, so any
+   * number of processes sweeping schedule it once, and a bill not ready yet is retried with backoff.
+   */
+  private async scheduleReconciliation(now: Date): Promise<void> {
+    const shanghaiHour = Number(formatShanghai(now).slice(11, 13));
+    if (shanghaiHour < RECONCILE_AFTER_HOUR) return;
+    const billDate = addDays(shanghaiDate(now), -1);
+    for (const channel of ['wechat', 'alipay'] as const) {
+      if (!this.gateways[channel]) continue;
+      await enqueue(this.repo.db, { topic: RECONCILE_TOPIC, dedupeKey: `${channel}:${billDate}`, payload: { channel, billDate } });
+    }
+  }
 
   /** Compares one day's bill of a channel with our orders; the findings replace that day's list. */
   async reconcile(channel: PaymentChannel, billDate: string): Promise<ReconciliationMismatch[]> {
