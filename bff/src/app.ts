@@ -155,7 +155,7 @@ export function createApp(container: Container): Koa {
     ...calendarRoutes({ calendar: container.calendar }),
     ...outboxRoutes({ outbox: container.outbox, audit: container.audit }),
     ...caseDeskRoutes(container.applications.desk),
-    ...paymentConsoleRoutes(container.payments),
+    ...paymentConsoleRoutes(container.payments, container.audit),
     ...deliveryConsoleRoutes(container.delivery.shipments),
   );
   const ops = new ApiRouter('', { validateResponses: config.validateResponses }).add(

@@ -187,6 +187,7 @@ export const AUDIT_ACTION_NAMES = {
   'outbox.retry': '重试投递',
   'case.unmask': '查看办件完整表单',
   'case.material_view': '查看办件材料',
+  'payments.reconcile': '重新对账',
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_NAMES;
 
@@ -197,6 +198,7 @@ export const AUDIT_SUBJECT_TYPE_NAMES: Record<string, string> = {
   id_number_query: '按身份证号查询',
   calendar_day: '工作日历',
   case: '办件',
+  bill: '对账单',
   outbox: '投递队列',
 };
 

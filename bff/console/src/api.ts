@@ -18,6 +18,8 @@ import type {
   ErrorCode,
   OutboxEntry,
   Page,
+  PaymentOrder,
+  ReconciliationMismatch,
   ServiceItem,
   Staff,
   StaffCaseActionRequest,
@@ -26,6 +28,7 @@ import type {
   StaffRole,
   UnmaskableField,
 } from '@onevisit/shared-types/client';
+import type { ReconcilableChannel } from './payments';
 
 export class ApiError extends Error {
   constructor(
@@ -171,6 +174,13 @@ export const api = {
   caseUnmask: (caseNo: string, reason: string) => request<CaseUnmaskResponse>('POST', consolePaths.caseUnmask(caseNo), { reason }),
   /** Where a material is streamed (with its content type), for a link in a new tab or an inline image; the session cookie goes along. */
   caseMaterialUrl: (caseNo: string, sha256: string) => CONSOLE_API_PREFIX + consolePaths.caseMaterial(caseNo, sha256),
+
+  casePayments: (caseNo: string) => request<{ orders: PaymentOrder[] }>('GET', consolePaths.casePayments(caseNo)),
+  /** `billDate` absent: findings of every day, newest first. */
+  reconciliation: (query: { billDate?: string; page: number; pageSize: number }) =>
+    request<Page<ReconciliationMismatch>>('GET', consolePaths.reconciliation, undefined, query),
+  runReconciliation: (channel: ReconcilableChannel, billDate: string) =>
+    request<{ mismatches: ReconciliationMismatch[] }>('POST', consolePaths.reconciliationRun, { channel, billDate }),
 
   /** The public catalogue entry of an item: form field labels and which materials allow 容缺受理. */
   catalogItem: (itemCode: string) => request<ServiceItem>('GET', apiPaths.catalogItem(itemCode), undefined, undefined, API_PREFIX),

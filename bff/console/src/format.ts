@@ -72,6 +72,7 @@ const ERROR_HEADLINES: Partial<Record<ErrorCode | 'NETWORK_ERROR' | 'BAD_RESPONS
   SUPPLEMENT_NOT_OPEN: '没有待处理的补正',
   PENDING_MATERIAL_NOT_FOUND: '未找到该容缺材料',
   STORAGE_NOT_FOUND: '材料文件不存在',
+  PAYMENT_CHANNEL_UNAVAILABLE: '该支付渠道未开通',
   NETWORK_ERROR: '网络连接失败',
   BAD_RESPONSE: '服务器返回了无法识别的内容',
 };

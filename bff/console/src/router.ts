@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { CALENDAR_YEAR_MAX, CALENDAR_YEAR_MIN } from '@onevisit/shared-types/client';
 import { parseQueueFilter, queueHref, type QueueFilter } from './cases';
+import { parseReconFilter, reconHref, type ReconFilter } from './payments';
 
 export type Route =
   | { name: 'citizens' }
@@ -18,6 +19,8 @@ export type Route =
   /** The case desk's queue; its tab, filters and page live in the hash (case numbers are not personal data). */
   | { name: 'cases'; filter: QueueFilter }
   | { name: 'case'; caseNo: string }
+  /** Reconciliation findings; the bill date (default yesterday in Beijing time) and page live in the hash. */
+  | { name: 'reconciliation'; filter: ReconFilter }
   | { name: 'notFound'; path: string };
 
 /** Filters a link may preset on the audit page (opaque ids only, never personal data). */
@@ -64,6 +67,7 @@ export function parseHash(hash: string): Route {
       return { name: 'notFound', path };
     }
   }
+  if (segments[0] === 'reconciliation' && segments.length === 1) return { name: 'reconciliation', filter: parseReconFilter(search) };
   return { name: 'notFound', path };
 }
 
@@ -82,6 +86,8 @@ export const hrefs = {
   cases: '#/cases',
   casesFiltered: (filter: QueueFilter) => queueHref(filter),
   case: (caseNo: string) => `#/cases/${encodeURIComponent(caseNo)}`,
+  reconciliation: '#/reconciliation',
+  reconciliationFiltered: (filter: ReconFilter) => reconHref(filter),
 };
 
 export function navigate(href: string): void {

@@ -15,6 +15,7 @@ import { ApiError, api } from '../api';
 import { MATERIAL_SOURCE_NAMES, formRows, formatBytes, isPendingOverdue, isPreviewableImage, lateAllowedCandidates, sortTimeline } from '../cases';
 import { CaseActionPanel } from '../components/CaseActionPanel';
 import { CaseStateTag, DeadlineLight, GreenChannelMark } from '../components/CaseBits';
+import { CasePayments } from '../components/CasePayments';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageTitle } from '../components/PageTitle';
 import { ReasonForm } from '../components/ReasonForm';
@@ -332,6 +333,13 @@ export function CaseView({ caseNo, backHref }: { caseNo: string; backHref: strin
               </table>
             </div>
           )}
+
+          <CasePayments caseNo={detail.caseNo} version={`${detail.updatedAt}-${tick}`} />
+
+          {/* ── SHIPMENT PANEL SLOT ───────────────────────────────────────────────────────────────
+              邮寄（物流）: the shipment panel (GET consolePaths.caseShipment, data-testid="case-shipment")
+              goes here, below 缴费与退款 and above 办理过程, as its own component like CasePayments.
+              ─────────────────────────────────────────────────────────────────────────────────── */}
 
           <div className="panel" data-testid="case-timeline">
             <h2>办理过程</h2>

@@ -10,6 +10,7 @@ import { CaseView } from './CaseView';
 import { CitizenSearchPage, type CitizenSearchState } from './CitizenSearch';
 import { CitizenView } from './CitizenView';
 import { OutboxPage } from './Outbox';
+import { ReconciliationPage } from './Reconciliation';
 import { StaffPage } from './Staff';
 
 interface NavItem {
@@ -22,6 +23,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { id: 'nav-cases', href: hrefs.cases, label: '办件审批', permission: 'cases:read', active: (r) => r.name === 'cases' || r.name === 'case' },
+  { id: 'nav-reconciliation', href: hrefs.reconciliation, label: '对账差异', permission: 'cases:read', active: (r) => r.name === 'reconciliation' },
   { id: 'nav-citizens', href: hrefs.citizens, label: '市民查询', permission: 'citizen:search', active: (r) => r.name === 'citizens' || r.name === 'citizen' },
   { id: 'nav-staff', href: hrefs.staff, label: '人员管理', permission: 'staff:read', active: (r) => r.name === 'staff' },
   { id: 'nav-audit', href: hrefs.audit, label: '审计日志', permission: 'audit:read', active: (r) => r.name === 'audit' },
@@ -38,6 +40,7 @@ const ROUTE_PERMISSION: Record<Route['name'], Permission | null> = {
   outbox: 'audit:read',
   cases: 'cases:read',
   case: 'cases:read',
+  reconciliation: 'cases:read',
   notFound: null,
 };
 
@@ -65,6 +68,7 @@ export function Shell({ onLogout }: { onLogout: () => Promise<void> }) {
   else if (route.name === 'calendar') page = <CalendarPage year={route.year} />;
   else if (route.name === 'outbox') page = <OutboxPage />;
   else if (route.name === 'cases') page = <CaseQueuePage filter={route.filter} />;
+  else if (route.name === 'reconciliation') page = <ReconciliationPage filter={route.filter} />;
   else if (route.name === 'case') page = <CaseView key={route.caseNo} caseNo={route.caseNo} backHref={queueHref} />;
   else page = <AuditPage key={JSON.stringify(route.filter)} initialFilter={route.filter} />;
 

@@ -19,6 +19,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { readRawBody } from '../../http/rawBody';
 import { defineRoute, pattern, type AnyRouteDef } from '../../http/route';
+import type { AuditService } from '../audit/service';
 import type { PaymentService } from './service';
 
 const me = (ctx: Context) => ctx.state.citizen!.userId;
@@ -74,7 +75,7 @@ export function paymentRoutes(payments: PaymentService): AnyRouteDef[] {
 }
 
 /** Payments in the console: reconciliation findings, and running a day again. */
-export function paymentConsoleRoutes(payments: PaymentService): AnyRouteDef[] {
+export function paymentConsoleRoutes(payments: PaymentService, audit: AuditService): AnyRouteDef[] {
   const base = { tags: ['console: payments'], security: 'staff' as const };
   return [
     defineRoute({
@@ -106,7 +107,12 @@ export function paymentConsoleRoutes(payments: PaymentService): AnyRouteDef[] {
       body: z.object({ channel: PaymentChannelSchema, billDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
       response: z.object({ mismatches: z.array(ReconciliationMismatchSchema) }),
       errors: ['PAYMENT_CHANNEL_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE'],
-      handler: async ({ body }) => ({ mismatches: await payments.reconcile(body.channel, body.billDate) }),
+      handler: async ({ body }, ctx) => {
+        // A re-run replaces the day's findings: who did it is on record.
+        const staff = ctx.state.staff!;
+        await audit.record({ actor: { type: 'staff', id: staff.staffId, name: staff.displayName }, action: 'payments.reconcile', subject: { type: 'bill', id: `${body.channel}:${body.billDate}` }, requestId: ctx.state.requestId, ip: ctx.ip });
+        return { mismatches: await payments.reconcile(body.channel, body.billDate) };
+      },
     }),
   ];
 }

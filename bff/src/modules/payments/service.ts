@@ -11,6 +11,7 @@ import {
   type ReconciliationMismatch,
 } from '@onevisit/shared-types';
 import { fromDbTime, newId, toDbTime } from '../../db/sql';
+import { AdapterError } from '../../adapters/errors';
 import { AppError } from '../../http/errors';
 import type { Logger } from '../../logger';
 import { enqueue, PermanentFailure, type OutboxDispatcher } from '../../outbox';
@@ -25,6 +26,8 @@ import type { MismatchRow, OrderRow, PaymentRepo, RefundRow } from './repo';
 export const PAID_TOPIC = 'payments.paid';
 export const REFUND_TOPIC = 'payments.refund';
 export const RECONCILE_TOPIC = 'payments.reconcile';
+/** "No bill for that day" (no trades): WeChat NO_STATEMENT_EXIST, Alipay isp.bill_not_exist. */
+const NO_BILL_CODES = new Set(['NO_STATEMENT_EXIST', 'isp.bill_not_exist']);
 /** Channels publish day D's bill on D+1 (WeChat from 10:00): reconcile after this Shanghai hour. */
 const RECONCILE_AFTER_HOUR = 10;
 
@@ -299,7 +302,7 @@ export class PaymentService {
 
   /** Compares one day's bill of a channel with our orders; the findings replace that day's list. */
   async reconcile(channel: PaymentChannel, billDate: string): Promise<ReconciliationMismatch[]> {
-    const lines = (await this.gateway(channel).tradeBill(billDate)).filter((l) => l.kind === 'payment');
+    const lines = (await this.billOf(channel, billDate)).filter((l) => l.kind === 'payment');
     const from = toDbTime(shanghaiDayStart(billDate));
     const to = toDbTime(shanghaiDayStart(addDays(billDate, 1)));
     const ours = await this.repo.paidBetween(channel, from, to);
@@ -331,6 +334,17 @@ export class PaymentService {
     await this.repo.replaceMismatches(billDate, channel, found);
     this.logger.info({ channel, billDate, lines: lines.length, ours: ours.length, mismatches: found.length }, 'reconciliation done');
     return found.map(mismatchView);
+  }
+
+  /** The channel's bill; a day without trades has none (an empty bill), a channel not answering is a 503. */
+  private async billOf(channel: PaymentChannel, billDate: string) {
+    try {
+      return await this.gateway(channel).tradeBill(billDate);
+    } catch (err) {
+      if (err instanceof AdapterError && err.kind === 'rejected' && NO_BILL_CODES.has(err.upstreamCode)) return [];
+      if (err instanceof AdapterError) throw new AppError('UPSTREAM_UNAVAILABLE', `the ${channel} bill of ${billDate} is not available yet; try later`);
+      throw err;
+    }
   }
 
   async mismatches(billDate: string | undefined, page: number, pageSize: number): Promise<Page<ReconciliationMismatch>> {
