@@ -15,6 +15,8 @@ const subPackages: { root: string; pages: string[] }[] = [
   { root: 'packages/apply', pages: ['form/index', 'review/index', 'result/index'] },
   // 我的办件: the list, a case's detail (supplement, pending materials, withdraw), a bundle's progress, notification settings
   { root: 'packages/cases', pages: ['list/index', 'detail/index', 'bundle/index', 'notifications/index'] },
+  // 缴费: the fee lines and the platform's payment (WeChat Pay / Alipay / WeChat Pay H5), then the confirmed result
+  { root: 'packages/pay', pages: ['pay/index', 'result/index'] },
 ]
 
 /** Subpackages downloaded in the background once a main-package page has opened. */
@@ -22,6 +24,9 @@ const preloadRule = {
   'pages/me/index': { network: 'all' as const, packages: ['packages/identity', 'packages/cases'] },
   'pages/item/index': { network: 'all' as const, packages: ['packages/apply'] },
   'pages/bundle/index': { network: 'all' as const, packages: ['packages/apply'] },
+  // a case awaiting payment opens the pay page from its detail and from the submission result
+  'packages/cases/detail/index': { network: 'all' as const, packages: ['packages/pay'] },
+  'packages/apply/result/index': { network: 'all' as const, packages: ['packages/pay'] },
 }
 
 export default defineAppConfig({

@@ -35,6 +35,15 @@ declare const my: {
     success?: (res: { resultStatus?: string; result?: unknown }) => void;
     fail?: (err: { error?: number; errorMessage?: string }) => void;
   }): void;
+  /**
+   * Alipay mini-program payment with the trade number the BFF created (alipay.trade.create).
+   * `success` is called for every result code, a cancelled payment (6001) included.
+   */
+  tradePay(options: {
+    tradeNO: string;
+    success?: (res: { resultCode?: string | number; memo?: string; result?: string }) => void;
+    fail?: (err: { error?: number; errorMessage?: string }) => void;
+  }): void;
   /** Alipay's date picker (its <picker> has no date mode). */
   datePicker(options: {
     format?: string;

@@ -185,6 +185,11 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: '仅支持 JPG、PNG、HEIC 图片或 PDF 文件',
   FILE_TYPE_MISMATCH: '文件内容与扩展名不符，请重新选择',
   FILE_EMPTY: '文件是空的，请重新选择',
+  // payments
+  PAYMENT_NOT_DUE: '该办件当前无需缴费',
+  PAYMENT_NOT_FOUND: '未找到该缴费订单',
+  PAYMENT_CHANNEL_UNAVAILABLE: '暂不支持该支付方式，请稍后再试',
+  PAYMENT_PAYER_UNKNOWN: '请使用微信或支付宝账号登录后缴费',
 };
 
 /** The field problems of a 400 VALIDATION_FAILED (`details.issues`), keyed by the last segment of `field` (`body.idNumber` → `idNumber`). */

@@ -7,6 +7,7 @@ import { createCatalogApi } from './catalog';
 import { createRequest, type Transport } from './client';
 import { EtagCache } from './etag';
 import { createIdentityApi, refreshWith } from './identity';
+import { createPaymentsApi } from './payments';
 import { SessionManager } from './session';
 import { createUploadsApi, uploadTransport, type UploadFn } from './uploads';
 
@@ -36,6 +37,7 @@ export const catalog = createCatalogApi(request);
 export const identity = createIdentityApi({ request: plainRequest, authed: authedRequest, session });
 export const applications = createApplicationsApi(authedRequest);
 export const notifications = createNotificationsApi(authedRequest);
+export const payments = createPaymentsApi(authedRequest);
 
 /**
  * Multipart uploads through the platform's uploadFile (a blob URL on H5, a temp path in the
@@ -55,6 +57,7 @@ const taroUpload: UploadFn = async ({ url, filePath, name, fileName, header, tim
 export const uploads = createUploadsApi(createAuthedRequest(createRequest({ base: API_BASE, transport: uploadTransport(taroUpload) }), session));
 
 export type { ApplicationListParams, ApplicationListStatus, ApplicationsApi, NotificationsApi } from './applications';
+export type { PaymentOutcome, PaymentsApi } from './payments';
 export type { CatalogApi, ItemListParams, SearchParams } from './catalog';
 export type { UploadFileInput, UploadsApi } from './uploads';
 export type { RequestFn, RequestOptions } from './client';

@@ -56,7 +56,7 @@ export function isFinal(state: CaseState): boolean {
 export function nextStepHint(c: Pick<ApplicationDetail, 'state' | 'actions' | 'pendingMaterials'>): string | undefined {
   if (c.state === 'draft') return '申请尚未提交，请继续填写并提交';
   if (c.state === 'supplement_requested' || c.actions.includes('answer_supplement')) return '请按补正意见补充材料后提交';
-  if (c.state === 'awaiting_payment') return '审批已通过，请缴纳费用后继续办理';
+  if (c.state === 'awaiting_payment') return '请缴纳费用，缴费后继续办理';
   if (c.pendingMaterials.some((p) => !p.suppliedAt)) return '您有容缺材料待补交，请在承诺日期前上传';
   if (c.state === 'ready_for_pickup') return '证件已制好，请按通知到窗口领取';
   return undefined;

@@ -1,5 +1,5 @@
 import { parseRedirect } from './redirect';
-import { applyRoutes, caseRoutes } from './routes';
+import { applyRoutes, caseRoutes, payRoutes } from './routes';
 
 describe('application routes', () => {
   it('build the form, review, result and case URLs', () => {
@@ -20,5 +20,17 @@ describe('application routes', () => {
       expect(parseRedirect(url)?.url).toBe(url);
     }
     expect(parseRedirect(applyRoutes.review('item:A1'))?.query).toEqual({ target: 'item:A1' });
+  });
+});
+
+describe('pay routes', () => {
+  it('build the pay and result URLs', () => {
+    expect(payRoutes.pay('11430000006940002L070001002001202603010001')).toBe('/packages/pay/pay/index?caseNo=11430000006940002L070001002001202603010001');
+    expect(payRoutes.result('P20260301100000ABCDEF12')).toBe('/packages/pay/result/index?orderNo=P20260301100000ABCDEF12');
+    expect(payRoutes.result('P1', 'success')).toBe('/packages/pay/result/index?orderNo=P1&outcome=success');
+  });
+
+  it('are pages a login step may return to', () => {
+    for (const url of [payRoutes.pay('C1'), payRoutes.result('P1'), payRoutes.result('P1', 'unknown')]) expect(parseRedirect(url)?.url).toBe(url);
   });
 });

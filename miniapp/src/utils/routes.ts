@@ -20,6 +20,10 @@ export const APPLY_PAGES = ['form/index', 'review/index', 'result/index'] as con
 export const CASES_ROOT = 'packages/cases';
 export const CASES_PAGES = ['list/index', 'detail/index', 'bundle/index', 'notifications/index'] as const;
 
+/** 缴费: the pay page of a case and the result of an order (`src/packages/pay`). */
+export const PAY_ROOT = 'packages/pay';
+export const PAY_PAGES = ['pay/index', 'result/index'] as const;
+
 /** Main-package pages, in app.config.ts order (the first is the home page). */
 export const MAIN_PAGES = [
   'pages/index/index',
@@ -39,6 +43,7 @@ export const KNOWN_PAGES: readonly string[] = [
   ...IDENTITY_PAGES.map((p) => `${IDENTITY_ROOT}/${p}`),
   ...APPLY_PAGES.map((p) => `${APPLY_ROOT}/${p}`),
   ...CASES_PAGES.map((p) => `${CASES_ROOT}/${p}`),
+  ...PAY_PAGES.map((p) => `${PAY_ROOT}/${p}`),
 ];
 
 const withRedirect = (page: string, redirect?: string) =>
@@ -72,4 +77,13 @@ export const caseRoutes = {
   detail: (caseNo: string) => `/${CASES_ROOT}/detail/index${q({ caseNo })}`,
   bundle: (bundleCaseNo: string) => `/${CASES_ROOT}/bundle/index${q({ bundleCaseNo })}`,
   notifications: `/${CASES_ROOT}/notifications/index`,
+} as const;
+
+/**
+ * Paying a case. `outcome` is what the platform's payment sheet said (WeChat / Alipay); the H5
+ * cashier returns to the result page without one, which the page reports as `unknown`.
+ */
+export const payRoutes = {
+  pay: (caseNo: string) => `/${PAY_ROOT}/pay/index${q({ caseNo })}`,
+  result: (orderNo: string, outcome?: 'success' | 'unknown') => `/${PAY_ROOT}/result/index${q({ orderNo, outcome })}`,
 } as const;

@@ -11,7 +11,7 @@ import { Section } from '../../../components/Section';
 import { EmptyView, ErrorView, LoadingView } from '../../../components/StateView';
 import { useRequest } from '../../../hooks/useRequest';
 import { routeParam } from '../../../utils/format';
-import { caseRoutes, routes } from '../../../utils/routes';
+import { caseRoutes, payRoutes, routes } from '../../../utils/routes';
 import '../apply.scss';
 
 /** After submitting: the case number, its state, whether the department's system has it yet, and where to go next. */
@@ -75,7 +75,19 @@ function CaseResult({ caseNo }: { caseNo: string }) {
         ) : null}
       </Section>
       <View className='ov-apply-actions'>
-        <Button id='result-detail' className='result-detail' type='primary' size='large' block onClick={() => Taro.navigateTo({ url: caseRoutes.detail(caseNo) })}>
+        {d?.state === 'awaiting_payment' ? (
+          <Button id='result-pay' className='result-pay' type='primary' size='large' block onClick={() => Taro.navigateTo({ url: payRoutes.pay(caseNo) })}>
+            去缴费
+          </Button>
+        ) : null}
+        <Button
+          id='result-detail'
+          className='result-detail'
+          type={d?.state === 'awaiting_payment' ? 'default' : 'primary'}
+          size='large'
+          block
+          onClick={() => Taro.navigateTo({ url: caseRoutes.detail(caseNo) })}
+        >
           查看办件详情
         </Button>
         <HomeButtons />

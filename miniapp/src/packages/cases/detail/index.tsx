@@ -7,11 +7,12 @@ import {
   HANDLING_CLASS_NAMES,
   type ApplicationDetail,
   type CaseMaterial,
+  type PaymentOrder,
   type PendingMaterial,
   type ServiceItem,
   type Supplement,
 } from '@onevisit/shared-types/client';
-import { applications, catalog, isApiError } from '../../../api';
+import { applications, catalog, isApiError, payments } from '../../../api';
 import { Deadline, StatePill, UpstreamLine } from '../../../applications/CaseBits';
 import { isFinal, nextStepHint, stateName, timelineActor, timelineNewestFirst, timelineTitle } from '../../../applications/caseView';
 import { shanghaiDateTime, shanghaiToday } from '../../../applications/dates';
@@ -26,11 +27,12 @@ import { Pill } from '../../../components/Pill';
 import { Section } from '../../../components/Section';
 import { EmptyView, ErrorView, LoadingView } from '../../../components/StateView';
 import { useNotice } from '../../../hooks/useNotice';
-import { useRequest } from '../../../hooks/useRequest';
+import { useRequest, type RequestState } from '../../../hooks/useRequest';
 import { useSession } from '../../../hooks/useSession';
+import { channelName, paymentStateName, paymentTone, refundStateName, refundTone, yuan } from '../../../payments/payView';
 import { routeParam } from '../../../utils/format';
 import { goToStep } from '../../../utils/navigation';
-import { applyRoutes, caseRoutes } from '../../../utils/routes';
+import { applyRoutes, caseRoutes, payRoutes } from '../../../utils/routes';
 import '../cases.scss';
 
 /** A case: state, deadline, where it is, what the citizen may do now, and everything that happened. */
@@ -39,6 +41,10 @@ export default function CaseDetailPage() {
   const current = useSession();
   const detail = useRequest(() => applications.get(caseNo), [caseNo, current?.me.userId], !!caseNo && !!current);
   const itemCode = detail.data?.itemCode;
+  // the case's payment orders and refunds (a draft has none)
+  const state = detail.data?.state;
+  const paysEnabled = !!caseNo && !!current && !!state && state !== 'draft';
+  const pays = useRequest(() => payments.ofCase(caseNo), [caseNo, current?.me.userId, state], paysEnabled);
   // the item's form labels and material list (for the supplement answer)
   const item = useRequest(() => catalog.item(itemCode!), [itemCode], !!itemCode);
   const shown = useRef(false);
@@ -47,6 +53,7 @@ export default function CaseDetailPage() {
   usePullDownRefresh(() => {
     refreshing.current = true;
     detail.reload();
+    if (paysEnabled) pays.reload();
   });
   useEffect(() => {
     if (!detail.loading && refreshing.current) {
@@ -55,7 +62,10 @@ export default function CaseDetailPage() {
     }
   }, [detail.loading]);
   useDidShow(() => {
-    if (shown.current && current && caseNo) detail.reload();
+    if (shown.current && current && caseNo) {
+      detail.reload();
+      if (paysEnabled) pays.reload();
+    }
     shown.current = true;
   });
 
@@ -80,10 +90,22 @@ export default function CaseDetailPage() {
     return <Page className='ov-cases'><ErrorView error={detail.error} onRetry={detail.reload} /></Page>;
   }
   if (!detail.data) return <Page className='ov-cases'><EmptyView title='暂无该办件的信息' /></Page>;
-  return <CaseDetail d={detail.data} item={item.data} reload={detail.reload} refreshError={detail.error} />;
+  return <CaseDetail d={detail.data} item={item.data} pays={pays} reload={detail.reload} refreshError={detail.error} />;
 }
 
-function CaseDetail({ d, item, reload, refreshError }: { d: ApplicationDetail; item?: ServiceItem; reload: () => void; refreshError?: unknown }) {
+function CaseDetail({
+  d,
+  item,
+  pays,
+  reload,
+  refreshError,
+}: {
+  d: ApplicationDetail;
+  item?: ServiceItem;
+  pays: RequestState<{ orders: PaymentOrder[] }>;
+  reload: () => void;
+  refreshError?: unknown;
+}) {
   const { notice, show } = useNotice();
   const hint = nextStepHint(d);
   const copy = () => {
@@ -146,6 +168,11 @@ function CaseDetail({ d, item, reload, refreshError }: { d: ApplicationDetail; i
             继续填写并提交
           </Button>
         ) : null}
+        {d.state === 'awaiting_payment' ? (
+          <Button id='case-pay' className='ov-case-action case-pay' type='primary' size='large' block onClick={() => Taro.navigateTo({ url: payRoutes.pay(d.caseNo) })}>
+            去缴费
+          </Button>
+        ) : null}
       </Section>
 
       {openSupplement ? <SupplementAnswer d={d} supplement={openSupplement} item={item} onDone={reload} /> : null}
@@ -170,6 +197,17 @@ function CaseDetail({ d, item, reload, refreshError }: { d: ApplicationDetail; i
           ))}
         </Section>
       ) : null}
+
+      <Payments pays={pays} />
+
+      {/*
+        ──── RESERVED: postal delivery (邮寄) ────
+        The postal-address choice for a posted case (apiPaths.applicationAddress, the citizen's
+        addresses at apiPaths.meAddresses) and the shipment tracking (apiPaths.applicationShipment:
+        waybill, Shipment events) go here, between the payments and the timeline. The BFF side is
+        being built now; the section is not built yet. See DeliverySlot below.
+      */}
+      <DeliverySlot d={d} />
 
       <Section title='办理记录' className='case-section-timeline'>
         {d.timeline.length === 0 ? <Text className='ov-muted ov-apply-muted'>暂无办理记录</Text> : null}
@@ -199,6 +237,60 @@ function CaseDetail({ d, item, reload, refreshError }: { d: ApplicationDetail; i
       {d.actions.includes('withdraw') ? <Withdraw caseNo={d.caseNo} onDone={reload} /> : null}
     </Page>
   );
+}
+
+/**
+ * 缴费记录: each order (amount, channel, state, paid time) and its refunds (amount, state,
+ * reason), so a citizen sees the money go back after a rejection or a withdrawal.
+ */
+function Payments({ pays }: { pays: RequestState<{ orders: PaymentOrder[] }> }) {
+  const orders = pays.data?.orders ?? [];
+  if (!orders.length && !pays.error) return null;
+  // newest first
+  const shown = [...orders].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  return (
+    <Section title='缴费记录' className='case-section-payments'>
+      {pays.error ? <ErrorView error={pays.error} onRetry={pays.reload} compact /> : null}
+      {shown.map((o) => (
+        <View key={o.orderNo} className={`ov-case-payment case-payment case-payment--${o.state}`} data-state={o.state}>
+          <View className='ov-case-payment-head'>
+            <Text className='ov-case-payment-amount case-payment-amount'>{yuan(o.amountFen)}</Text>
+            <Pill tone={paymentTone(o.state)} className={`case-payment-state case-payment-state--${o.state}`}>
+              {paymentStateName(o.state)}
+            </Pill>
+          </View>
+          <Fact label='支付方式' value={channelName(o.channel)} />
+          {o.paidAt ? <Fact label='支付时间' value={shanghaiDateTime(o.paidAt)} /> : <Fact label='下单时间' value={shanghaiDateTime(o.createdAt)} />}
+          <Fact label='订单号' value={o.orderNo} />
+          {o.refunds.map((r) => (
+            <View key={r.refundNo} className={`ov-case-refund case-refund case-refund--${r.state}`} data-state={r.state}>
+              <View className='ov-case-payment-head'>
+                <Text className='ov-case-refund-title'>
+                  退款 <Text className='case-refund-amount'>{yuan(r.amountFen)}</Text>
+                </Text>
+                <Pill tone={refundTone(r.state)} className={`case-refund-state case-refund-state--${r.state}`}>
+                  {refundStateName(r.state)}
+                </Pill>
+              </View>
+              <Text className='ov-case-line case-refund-reason'>{r.reason}</Text>
+              <Text className='ov-case-refund-time'>
+                {r.refundedAt ? `${shanghaiDateTime(r.refundedAt)} 退回原付款账户` : `${shanghaiDateTime(r.createdAt)} 申请退款`}
+              </Text>
+            </View>
+          ))}
+        </View>
+      ))}
+    </Section>
+  );
+}
+
+/**
+ * Placeholder for postal delivery, reserved while the BFF gains postal addresses and shipment
+ * tracking: a posted case (`d.deliveryOption === 'postal'`) will choose its address here and
+ * follow its shipment. Renders nothing until then.
+ */
+function DeliverySlot(_props: { d: ApplicationDetail }) {
+  return null;
 }
 
 function Fact({ label, value }: { label: string; value: string }) {
