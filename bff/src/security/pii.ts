@@ -13,7 +13,8 @@ import type { Config } from '../config';
  * Blind index: HMAC-SHA256(blindKey, kind ‖ normalised value), hex — equal inputs give equal
  * indexes, nothing else is learnt. The blind key does not rotate (rotating it means re-indexing).
  */
-export type PiiKind = 'idNumber' | 'phone' | 'name' | 'caseForm';
+/** `address`: the street part of a saved address; `recipient`: a shipment's whole recipient snapshot (JSON). */
+export type PiiKind = 'idNumber' | 'phone' | 'name' | 'caseForm' | 'address' | 'recipient';
 
 export class PiiCipher {
   constructor(
