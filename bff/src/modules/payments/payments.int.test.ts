@@ -115,11 +115,28 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('payments on %s',
     expect(detail.timeline[1].note).toContain('¥20.00');
   });
 
-  it('applies 200 concurrent duplicate notifications as one state change', async () => {
+  it('answers a retryable 503 while WeChat Pay is down, leaves no half-made order, and pays after', async () => {
+    const c = await awaitingPayment('window_pickup');
+    sim().setFault({ down: true });
+    try {
+      const refused = await pay(c.caseNo);
+      expect(refused.status).toBe(503);
+      expect(((await refused.json()) as { code: string }).code).toBe('UPSTREAM_UNAVAILABLE');
+      const live = await app.container.database.db.selectFrom('payment_orders').select(['state', 'live_key']).where('case_no', '=', c.caseNo).execute();
+      expect(live.every((o) => o.state === 'closed' && o.live_key === null)).toBe(true);
+    } finally {
+      sim().setFault(null);
+    }
+    const ok = await json<CreatePaymentResponse>(await pay(c.caseNo), 200);
+    expect(ok.order.state).toBe('paying');
+    expect(ok.pay?.kind).toBe('wechat_h5');
+  });
+
+  it('applies 1,000 concurrent duplicate notifications as one state change', async () => {
     const c = await awaitingPayment('window_pickup');
     const { order } = await json<CreatePaymentResponse>(await pay(c.caseNo), 200);
     const n = notification(order);
-    const answers = await Promise.all(Array.from({ length: 200 }, () => deliver(n)));
+    const answers = await Promise.all(Array.from({ length: 1000 }, () => deliver(n)));
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([204]));
     const paidRows = await app.container.database.db.selectFrom('outbox').select('id').where('topic', '=', 'payments.paid').where('dedupe_key', '=', order.orderNo).execute();
     expect(paidRows).toHaveLength(1);

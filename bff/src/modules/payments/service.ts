@@ -86,15 +86,22 @@ export class PaymentService {
     order ??= await this.createOrder(userId, c, request.channel);
     if (order.pay_params) return { order: await this.view(order), pay: JSON.parse(order.pay_params) as PayParams };
     const payerId = await this.payerFor(userId, request.channel);
-    const pay = await gateway.prepare({
-      orderNo: order.order_no,
-      amountFen: order.amount_fen,
-      description: `${c.itemName}（${c.caseNo.slice(-12)}）`.slice(0, 60),
-      expiresAt: new Date(fromDbTime(order.expires_at)),
-      notifyUrl: this.notifyUrl(request.channel),
-      payerId,
-      clientIp,
-    });
+    const prepared = order;
+    const pay = await gateway
+      .prepare({
+        orderNo: order.order_no,
+        amountFen: order.amount_fen,
+        description: `${c.itemName}（${c.caseNo.slice(-12)}）`.slice(0, 60),
+        expiresAt: new Date(fromDbTime(order.expires_at)),
+        notifyUrl: this.notifyUrl(request.channel),
+        payerId,
+        clientIp,
+      })
+      .catch(async (err: unknown) => {
+        // No half-made order: one the channel never confirmed is closed here, and the retry makes a new one.
+        await this.repo.moveOrder(this.repo.db, prepared.order_no, ['paying'], { state: 'closed', live_key: null, updated_at: toDbTime(this.now()) });
+        throw channelError(err);
+      });
     await this.repo.setPayParams(order.order_no, JSON.stringify(pay), toDbTime(this.now()));
     return { order: await this.view(order), pay };
   }
@@ -119,7 +126,7 @@ export class PaymentService {
   async report(userId: string, orderNo: string, outcome: 'success' | 'cancelled' | 'unknown'): Promise<PaymentOrder> {
     const order = await this.repo.order(orderNo);
     if (!order || order.user_id !== userId) throw new AppError('PAYMENT_NOT_FOUND', `no payment ${orderNo}`);
-    if (order.state === 'paying' && outcome !== 'cancelled') await this.queryOrder(order);
+    if (order.state === 'paying' && outcome !== 'cancelled') await this.queryOrder(order).catch((err: unknown) => Promise.reject(channelError(err)));
     return this.order(userId, orderNo);
   }
 
@@ -436,6 +443,14 @@ export class PaymentService {
       refunds: refunds.map((r) => ({ refundNo: r.refund_no, amountFen: r.amount_fen, state: r.state as 'processing', reason: r.reason, createdAt: fromDbTime(r.created_at), refundedAt: r.refunded_at ? fromDbTime(r.refunded_at) : null })),
     };
   }
+}
+
+/** A channel's failure as the citizen's API says it: retry later (503), or the channel said no (502). */
+function channelError(err: unknown): unknown {
+  if (!(err instanceof AdapterError)) return err;
+  return err.kind === 'unavailable'
+    ? new AppError('UPSTREAM_UNAVAILABLE', '支付渠道暂时无法连接，请稍后重试', { system: err.system })
+    : new AppError('UPSTREAM_REJECTED', `支付渠道拒绝了请求（${err.upstreamCode}）`, { system: err.system, code: err.upstreamCode });
 }
 
 /** `P` + Shanghai yyyyMMddHHmmss + 8 random characters: sortable, unguessable, ≤ 32 for WeChat. */
