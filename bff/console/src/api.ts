@@ -21,6 +21,7 @@ import type {
   PaymentOrder,
   ReconciliationMismatch,
   ServiceItem,
+  Shipment,
   Staff,
   StaffCaseActionRequest,
   StaffCaseDetail,
@@ -176,6 +177,8 @@ export const api = {
   caseMaterialUrl: (caseNo: string, sha256: string) => CONSOLE_API_PREFIX + consolePaths.caseMaterial(caseNo, sha256),
 
   casePayments: (caseNo: string) => request<{ orders: PaymentOrder[] }>('GET', consolePaths.casePayments(caseNo)),
+  /** 404 SHIPMENT_NOT_FOUND: the applicant has not chosen a postal address yet. */
+  caseShipment: (caseNo: string) => request<Shipment>('GET', consolePaths.caseShipment(caseNo)),
   /** `billDate` absent: findings of every day, newest first. */
   reconciliation: (query: { billDate?: string; page: number; pageSize: number }) =>
     request<Page<ReconciliationMismatch>>('GET', consolePaths.reconciliation, undefined, query),

@@ -16,6 +16,7 @@ import { MATERIAL_SOURCE_NAMES, formRows, formatBytes, isPendingOverdue, isPrevi
 import { CaseActionPanel } from '../components/CaseActionPanel';
 import { CaseStateTag, DeadlineLight, GreenChannelMark } from '../components/CaseBits';
 import { CasePayments } from '../components/CasePayments';
+import { CaseShipment } from '../components/CaseShipment';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageTitle } from '../components/PageTitle';
 import { ReasonForm } from '../components/ReasonForm';
@@ -336,10 +337,7 @@ export function CaseView({ caseNo, backHref }: { caseNo: string; backHref: strin
 
           <CasePayments caseNo={detail.caseNo} version={`${detail.updatedAt}-${tick}`} />
 
-          {/* ── SHIPMENT PANEL SLOT ───────────────────────────────────────────────────────────────
-              邮寄（物流）: the shipment panel (GET consolePaths.caseShipment, data-testid="case-shipment")
-              goes here, below 缴费与退款 and above 办理过程, as its own component like CasePayments.
-              ─────────────────────────────────────────────────────────────────────────────────── */}
+          <CaseShipment caseNo={detail.caseNo} deliveryOption={detail.deliveryOption} version={`${detail.updatedAt}-${tick}`} />
 
           <div className="panel" data-testid="case-timeline">
             <h2>办理过程</h2>
