@@ -20,7 +20,7 @@ export interface ApplicationsFixture {
   setupCases: number;
 }
 
-async function call<T>(base: string, method: string, path: string, init: { json?: unknown; body?: FormData; headers?: Record<string, string>; expect?: number } = {}): Promise<T> {
+export async function call<T>(base: string, method: string, path: string, init: { json?: unknown; body?: FormData; headers?: Record<string, string>; expect?: number } = {}): Promise<T> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | FormData | undefined = init.body;
   if (init.json !== undefined) {
@@ -41,7 +41,7 @@ function todayInShanghai(): string {
 }
 
 /** A value each field type accepts (shared-types/src/forms.ts); optional fields are filled too. */
-function fieldValue(field: FormField, idNumber: string, phone: string): string | number | boolean {
+export function fieldValue(field: FormField, idNumber: string, phone: string): string | number | boolean {
   const short = (s: string) => Array.from(s).slice(0, field.maxLength ?? 200).join('');
   switch (field.type) {
     case 'text':
@@ -72,7 +72,7 @@ function fieldValue(field: FormField, idNumber: string, phone: string): string |
   }
 }
 
-async function loginCitizen(base: string): Promise<{ auth: { authorization: string }; phone: string; idNumber: string }> {
+export async function loginCitizen(base: string): Promise<{ auth: { authorization: string }; phone: string; idNumber: string }> {
   // A fresh phone per run: the SMS cool-down and daily limit live in the KV (Redis keeps them between runs).
   const phone = `139${String(randomInt(100_000_000)).padStart(8, '0')}`;
   await call(base, 'POST', '/api/v1/auth/sms/send', { json: { phone } });

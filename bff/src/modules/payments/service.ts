@@ -163,6 +163,9 @@ export class PaymentService {
       order.channel !== gateway.channel && !(gateway.channel === 'wechat' && order.channel === 'wechat_h5') ? 'channel' : null,
     ].filter(Boolean);
     if (problems.length) return this.refuse('mismatch', p, { problems });
+    // A re-delivery of what we already recorded: answered without a write (a 0-row guarded update
+    // would still hold the row lock on MariaDB, queueing every duplicate of a storm behind it).
+    if (order.state !== 'paying' && order.state !== 'closed' && order.transaction_id !== null && order.transaction_id === (p.transactionId ?? null)) return 'duplicate';
     const at = toDbTime(this.now());
     const paid = { state: 'paid', paid_at: toDbTime(p.paidAt ?? this.now()), transaction_id: p.transactionId ?? null, updated_at: at };
     return this.repo.db.transaction().execute(async (trx): Promise<PaymentOutcome> => {
