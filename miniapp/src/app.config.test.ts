@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { APPLY_PAGES, APPLY_ROOT, CASES_PAGES, CASES_ROOT, IDENTITY_PAGES, IDENTITY_ROOT, KNOWN_PAGES, MAIN_PAGES, PAY_PAGES, PAY_ROOT, TAB_PAGES } from './utils/routes';
+import { ADDRESSES_PAGES, ADDRESSES_ROOT, APPLY_PAGES, APPLY_ROOT, CASES_PAGES, CASES_ROOT, IDENTITY_PAGES, IDENTITY_ROOT, KNOWN_PAGES, MAIN_PAGES, PAY_PAGES, PAY_ROOT, TAB_PAGES } from './utils/routes';
 
 /**
  * app.config.ts is evaluated by Taro at build time, so it holds its page lists literally; the
@@ -45,8 +45,16 @@ describe('app.config.ts and utils/routes.ts', () => {
     expect(config).toMatch(new RegExp(`'${APPLY_ROOT}/result/index':\\s*\\{[^}]*'${PAY_ROOT}'`));
   });
 
+  it('register the addresses subpackage, preloaded from 我的 and the case detail', () => {
+    const sub = new RegExp(`root:\\s*'${ADDRESSES_ROOT}',\\s*pages:\\s*\\[([^\\]]*)\\]`).exec(config);
+    expect(sub).not.toBeNull();
+    expect(quoted(sub![1])).toEqual([...ADDRESSES_PAGES]);
+    expect(config).toMatch(new RegExp(`'${CASES_ROOT}/detail/index':\\s*\\{[^}]*'${ADDRESSES_ROOT}'`));
+    expect(config).toMatch(new RegExp(`'pages/me/index':\\s*\\{[^}]*'${ADDRESSES_ROOT}'`));
+  });
+
   it('have the tab pages in the tab bar', () => {
     for (const tab of TAB_PAGES) expect(config).toContain(`pagePath: '${tab}'`);
-    expect(KNOWN_PAGES).toHaveLength(MAIN_PAGES.length + IDENTITY_PAGES.length + APPLY_PAGES.length + CASES_PAGES.length + PAY_PAGES.length);
+    expect(KNOWN_PAGES).toHaveLength(MAIN_PAGES.length + IDENTITY_PAGES.length + APPLY_PAGES.length + CASES_PAGES.length + PAY_PAGES.length + ADDRESSES_PAGES.length);
   });
 });

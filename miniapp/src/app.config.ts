@@ -17,15 +17,18 @@ const subPackages: { root: string; pages: string[] }[] = [
   { root: 'packages/cases', pages: ['list/index', 'detail/index', 'bundle/index', 'notifications/index'] },
   // 缴费: the fee lines and the platform's payment (WeChat Pay / Alipay / WeChat Pay H5), then the confirmed result
   { root: 'packages/pay', pages: ['pay/index', 'result/index'] },
+  // 收货地址: the address book (list, add / edit); the list also picks a posted case's address
+  { root: 'packages/addresses', pages: ['list/index', 'edit/index'] },
 ]
 
 /** Subpackages downloaded in the background once a main-package page has opened. */
 const preloadRule = {
-  'pages/me/index': { network: 'all' as const, packages: ['packages/identity', 'packages/cases'] },
+  'pages/me/index': { network: 'all' as const, packages: ['packages/identity', 'packages/cases', 'packages/addresses'] },
   'pages/item/index': { network: 'all' as const, packages: ['packages/apply'] },
   'pages/bundle/index': { network: 'all' as const, packages: ['packages/apply'] },
-  // a case awaiting payment opens the pay page from its detail and from the submission result
-  'packages/cases/detail/index': { network: 'all' as const, packages: ['packages/pay'] },
+  // a case awaiting payment opens the pay page from its detail and from the submission result;
+  // a posted case opens the address book from its detail
+  'packages/cases/detail/index': { network: 'all' as const, packages: ['packages/pay', 'packages/addresses'] },
   'packages/apply/result/index': { network: 'all' as const, packages: ['packages/pay'] },
 }
 

@@ -190,6 +190,12 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   PAYMENT_NOT_FOUND: '未找到该缴费订单',
   PAYMENT_CHANNEL_UNAVAILABLE: '暂不支持该支付方式，请稍后再试',
   PAYMENT_PAYER_UNKNOWN: '请使用微信或支付宝账号登录后缴费',
+  // postal delivery
+  ADDRESS_NOT_FOUND: '该收件地址已删除，请刷新后重新选择',
+  ADDRESS_LIMIT_REACHED: '最多保存 20 个收件地址，请先删除不用的地址',
+  DELIVERY_NOT_POSTAL: '该办件未选择邮寄送达',
+  SHIPMENT_NOT_FOUND: '尚未选择收件地址',
+  SHIPMENT_ALREADY_BOOKED: '快递已下单，不能再修改收件地址',
 };
 
 /** The field problems of a 400 VALIDATION_FAILED (`details.issues`), keyed by the last segment of `field` (`body.idNumber` → `idNumber`). */

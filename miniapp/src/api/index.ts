@@ -4,6 +4,7 @@ import { taroStore } from '../utils/taroStore';
 import { createApplicationsApi, createNotificationsApi } from './applications';
 import { createAuthedRequest } from './auth';
 import { createCatalogApi } from './catalog';
+import { createDeliveryApi } from './delivery';
 import { createRequest, type Transport } from './client';
 import { EtagCache } from './etag';
 import { createIdentityApi, refreshWith } from './identity';
@@ -38,6 +39,7 @@ export const identity = createIdentityApi({ request: plainRequest, authed: authe
 export const applications = createApplicationsApi(authedRequest);
 export const notifications = createNotificationsApi(authedRequest);
 export const payments = createPaymentsApi(authedRequest);
+export const delivery = createDeliveryApi(authedRequest);
 
 /**
  * Multipart uploads through the platform's uploadFile (a blob URL on H5, a temp path in the
@@ -58,6 +60,7 @@ export const uploads = createUploadsApi(createAuthedRequest(createRequest({ base
 
 export type { ApplicationListParams, ApplicationListStatus, ApplicationsApi, NotificationsApi } from './applications';
 export type { PaymentOutcome, PaymentsApi } from './payments';
+export type { DeliveryApi } from './delivery';
 export type { CatalogApi, ItemListParams, SearchParams } from './catalog';
 export type { UploadFileInput, UploadsApi } from './uploads';
 export type { RequestFn, RequestOptions } from './client';

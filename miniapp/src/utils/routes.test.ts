@@ -1,5 +1,5 @@
 import { parseRedirect } from './redirect';
-import { applyRoutes, caseRoutes, payRoutes } from './routes';
+import { addressRoutes, applyRoutes, caseRoutes, payRoutes } from './routes';
 
 describe('application routes', () => {
   it('build the form, review, result and case URLs', () => {
@@ -32,5 +32,18 @@ describe('pay routes', () => {
 
   it('are pages a login step may return to', () => {
     for (const url of [payRoutes.pay('C1'), payRoutes.result('P1'), payRoutes.result('P1', 'unknown')]) expect(parseRedirect(url)?.url).toBe(url);
+  });
+});
+
+describe('address routes', () => {
+  it('build the list (plain and select mode) and the form', () => {
+    expect(addressRoutes.list()).toBe('/packages/addresses/list/index');
+    expect(addressRoutes.list({ caseNo: 'C1' })).toBe('/packages/addresses/list/index?select=1&caseNo=C1');
+    expect(addressRoutes.edit()).toBe('/packages/addresses/edit/index');
+    expect(addressRoutes.edit({ addressId: 'adr_1', isDefault: true })).toBe('/packages/addresses/edit/index?addressId=adr_1&default=1');
+  });
+
+  it('are pages a login step may return to', () => {
+    for (const url of [addressRoutes.list(), addressRoutes.list({ caseNo: 'C1' }), addressRoutes.edit({ addressId: 'adr_1' })]) expect(parseRedirect(url)?.url).toBe(url);
   });
 });

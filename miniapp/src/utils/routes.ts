@@ -24,6 +24,10 @@ export const CASES_PAGES = ['list/index', 'detail/index', 'bundle/index', 'notif
 export const PAY_ROOT = 'packages/pay';
 export const PAY_PAGES = ['pay/index', 'result/index'] as const;
 
+/** 收货地址: the address book and its form (`src/packages/addresses`); the list also picks a case's address. */
+export const ADDRESSES_ROOT = 'packages/addresses';
+export const ADDRESSES_PAGES = ['list/index', 'edit/index'] as const;
+
 /** Main-package pages, in app.config.ts order (the first is the home page). */
 export const MAIN_PAGES = [
   'pages/index/index',
@@ -44,6 +48,7 @@ export const KNOWN_PAGES: readonly string[] = [
   ...APPLY_PAGES.map((p) => `${APPLY_ROOT}/${p}`),
   ...CASES_PAGES.map((p) => `${CASES_ROOT}/${p}`),
   ...PAY_PAGES.map((p) => `${PAY_ROOT}/${p}`),
+  ...ADDRESSES_PAGES.map((p) => `${ADDRESSES_ROOT}/${p}`),
 ];
 
 const withRedirect = (page: string, redirect?: string) =>
@@ -86,4 +91,15 @@ export const caseRoutes = {
 export const payRoutes = {
   pay: (caseNo: string) => `/${PAY_ROOT}/pay/index${q({ caseNo })}`,
   result: (orderNo: string, outcome?: 'success' | 'unknown') => `/${PAY_ROOT}/result/index${q({ orderNo, outcome })}`,
+} as const;
+
+/**
+ * The address book. `list({ caseNo })` is the select mode: tapping 寄到这里 posts the case's
+ * result there and returns to the case. `edit()` adds an address; `edit({ addressId })` edits one
+ * (`isDefault` pre-ticks 设为默认地址).
+ */
+export const addressRoutes = {
+  list: (select?: { caseNo: string }) => `/${ADDRESSES_ROOT}/list/index${q(select ? { select: '1', caseNo: select.caseNo } : {})}`,
+  edit: (params: { addressId?: string; isDefault?: boolean; caseNo?: string } = {}) =>
+    `/${ADDRESSES_ROOT}/edit/index${q({ addressId: params.addressId, default: params.isDefault ? '1' : undefined, caseNo: params.caseNo })}`,
 } as const;

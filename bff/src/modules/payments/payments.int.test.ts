@@ -206,6 +206,32 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('payments on %s',
     }
   });
 
+  it('pays and refunds through Alipay: trade.create for my.tradePay, the RSA2-signed notification, the refund', async () => {
+    const { authCode } = app.sims.alipayAuthCode();
+    await json(await app.post('/api/v1/me/link/alipay', { authCode }, citizen.auth), 200);
+    const c = await awaitingPayment('window_pickup');
+    const started = await json<CreatePaymentResponse>(await pay(c.caseNo, 'alipay'), 200);
+    expect(started.pay).toMatchObject({ kind: 'alipay_trade', tradeNo: expect.any(String) });
+    expect(started.order).toMatchObject({ channel: 'alipay', amountFen: 2000 });
+    app.container.simulators!.alipay.pay(started.order.orderNo);
+    const paid = await until(() => app.container.payments.order(citizen.me.userId, started.order.orderNo), (o) => o.state === 'paid', 'the Alipay notification');
+    expect(paid.transactionId).toBeTruthy();
+    // A forged notification is answered "fail" and changes nothing.
+    const forged = await fetch(`${app.url}/open/v1/payments/alipay/notify`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `out_trade_no=${started.order.orderNo}&trade_status=TRADE_SUCCESS&total_amount=0.01&sign=AAAA&sign_type=RSA2` });
+    expect(await forged.text()).not.toBe('success');
+    // Withdrawn before review is impossible once paid and submitted; a refund comes with a refusal instead.
+    await app.container.payments.refundClosedCase(c.caseNo);
+    const refunded = await until(
+      async () => {
+        await app.container.outboxDispatcher.runOnce();
+        return app.container.payments.order(citizen.me.userId, started.order.orderNo);
+      },
+      (o) => o.state === 'refunded',
+      'the Alipay refund',
+    );
+    expect(refunded.refunds[0]).toMatchObject({ amountFen: 2000, state: 'success' });
+  });
+
   it('finds a mismatch planted in the day’s bill', async () => {
     const c = await awaitingPayment('window_pickup');
     const { order } = await json<CreatePaymentResponse>(await pay(c.caseNo), 200);

@@ -12,7 +12,7 @@ import {
   type ServiceItem,
   type Supplement,
 } from '@onevisit/shared-types/client';
-import { applications, catalog, isApiError, payments } from '../../../api';
+import { applications, catalog, delivery, isApiError, payments } from '../../../api';
 import { Deadline, StatePill, UpstreamLine } from '../../../applications/CaseBits';
 import { isFinal, nextStepHint, stateName, timelineActor, timelineNewestFirst, timelineTitle } from '../../../applications/caseView';
 import { shanghaiDateTime, shanghaiToday } from '../../../applications/dates';
@@ -20,6 +20,7 @@ import { fileSizeLabel } from '../../../applications/files';
 import { formRows } from '../../../applications/formValues';
 import { MaterialUploader } from '../../../applications/MaterialUploader';
 import { emptyEntry, type MaterialEntry, type MaterialSpec } from '../../../applications/submission';
+import { canChooseAddress, isBooked, needsAddress, shipmentEventsNewestFirst, shipmentStateName, shipmentTone } from '../../../delivery/shipment';
 import { InlineApiError, InlineError, InlineNotice } from '../../../components/Inline';
 import { Button } from '../../../components/nutui';
 import { Page } from '../../../components/Page';
@@ -32,7 +33,7 @@ import { useSession } from '../../../hooks/useSession';
 import { channelName, paymentStateName, paymentTone, refundStateName, refundTone, yuan } from '../../../payments/payView';
 import { routeParam } from '../../../utils/format';
 import { goToStep } from '../../../utils/navigation';
-import { applyRoutes, caseRoutes, payRoutes } from '../../../utils/routes';
+import { addressRoutes, applyRoutes, caseRoutes, payRoutes } from '../../../utils/routes';
 import '../cases.scss';
 
 /** A case: state, deadline, where it is, what the citizen may do now, and everything that happened. */
@@ -201,11 +202,11 @@ function CaseDetail({
       <Payments pays={pays} />
 
       {/*
-        ──── RESERVED: postal delivery (邮寄) ────
+        ──── postal delivery (邮寄) ────
         The postal-address choice for a posted case (apiPaths.applicationAddress, the citizen's
-        addresses at apiPaths.meAddresses) and the shipment tracking (apiPaths.applicationShipment:
-        waybill, Shipment events) go here, between the payments and the timeline. The BFF side is
-        being built now; the section is not built yet. See DeliverySlot below.
+        addresses at apiPaths.meAddresses, packages/addresses) and the shipment tracking
+        (apiPaths.applicationShipment: waybill, Shipment events), between the payments and the
+        timeline. See DeliverySlot below.
       */}
       <DeliverySlot d={d} />
 
@@ -285,12 +286,116 @@ function Payments({ pays }: { pays: RequestState<{ orders: PaymentOrder[] }> }) 
 }
 
 /**
- * Placeholder for postal delivery, reserved while the BFF gains postal addresses and shipment
- * tracking: a posted case (`d.deliveryOption === 'postal'`) will choose its address here and
- * follow its shipment. Renders nothing until then.
+ * 邮寄送达, for a posted case (`deliveryOption === 'postal'`) only: the chosen address (masked) or
+ * 选择收件地址, and once the courier has booked it the waybill and the tracking, newest first.
  */
-function DeliverySlot(_props: { d: ApplicationDetail }) {
-  return null;
+function DeliverySlot({ d }: { d: ApplicationDetail }) {
+  if (d.deliveryOption !== 'postal') return null;
+  return <PostalDelivery d={d} />;
+}
+
+function PostalDelivery({ d }: { d: ApplicationDetail }) {
+  // fetched again whenever the case is (on show, pull-down, after an action): back from the
+  // address list, the new address is here
+  const ship = useRequest(() => delivery.shipment(d.caseNo), [d]);
+  const { notice, show } = useNotice();
+  const none = isApiError(ship.error) && ship.error.code === 'SHIPMENT_NOT_FOUND';
+  const s = none ? undefined : ship.data;
+  const choose = () => void Taro.navigateTo({ url: addressRoutes.list({ caseNo: d.caseNo }) });
+
+  let body;
+  if (ship.loading && !s && !ship.error) body = <LoadingView rows={2} />;
+  else if (ship.error && !none && !s) body = <ErrorView error={ship.error} onRetry={ship.reload} compact />;
+  else if (!s) {
+    body = needsAddress(d.state) ? (
+      <>
+        <Text className='ov-case-line ov-case-delivery-line case-address-none'>尚未选择收件地址，办件结果将按您选择的地址快递寄出。</Text>
+        <Button id='case-address-choose' className='ov-case-action case-address-choose' type='primary' size='large' block onClick={choose}>
+          选择收件地址
+        </Button>
+      </>
+    ) : (
+      <Text className='ov-case-line ov-case-delivery-line case-address-none'>该办件已结束，无需邮寄。</Text>
+    );
+  } else {
+    const booked = isBooked(s);
+    const copy = () => {
+      Taro.setClipboardData({ data: s.waybillNo! }).then(
+        () => show('运单号已复制'),
+        () => show(`运单号：${s.waybillNo}`),
+      );
+    };
+    body = (
+      <>
+        <View id='case-address' className='ov-case-address case-address'>
+          <Text className='ov-case-line ov-case-delivery-line case-address-recipient'>
+            {s.recipient.name} {s.recipient.phone}
+          </Text>
+          <Text className='ov-case-line ov-case-delivery-line case-address-line'>{[s.recipient.region, s.recipient.detail].filter(Boolean).join(' ')}</Text>
+        </View>
+        {canChooseAddress(d.state, s) ? (
+          <View id='case-address-change' className='ov-case-link case-address-change' onClick={choose}>
+            <Text>更换收件地址（快递下单前可更换）</Text>
+            <Text className='ov-case-link-arrow'>›</Text>
+          </View>
+        ) : null}
+        {booked ? (
+          <>
+            <View className='ov-info-row'>
+              <Text className='ov-info-label'>快递状态</Text>
+              <View id='case-shipment-state' className={`case-shipment-state case-shipment-state--${s.state}`} data-state={s.state}>
+                <Pill tone={shipmentTone(s.state)}>{shipmentStateName(s.state)}</Pill>
+              </View>
+            </View>
+            <View className='ov-case-no-row ov-case-waybill-row'>
+              <Text className='ov-info-label'>运单号</Text>
+              <Text id='case-waybill' className='ov-case-no case-waybill' userSelect>
+                {s.waybillNo}
+              </Text>
+              <Text id='case-waybill-copy' className='ov-case-copy case-waybill-copy' onClick={copy}>
+                复制
+              </Text>
+            </View>
+            <InlineNotice id='case-delivery-notice'>{notice}</InlineNotice>
+            {s.events.length ? (
+              <View className='ov-timeline case-shipment-events'>
+                {shipmentEventsNewestFirst(s.events).map((e, i) => (
+                  <View
+                    key={`${e.at}-${i}`}
+                    className={`ov-timeline-event case-shipment-event${i === 0 ? ' ov-timeline-event--latest' : ''}`}
+                    data-state={e.state}
+                  >
+                    <View className='ov-timeline-dot' />
+                    <View className='ov-timeline-body'>
+                      <View className='ov-timeline-head'>
+                        <Text className='ov-timeline-title case-shipment-event-state'>{shipmentStateName(e.state)}</Text>
+                        <Text className='ov-timeline-state'>{shanghaiDateTime(e.at)}</Text>
+                      </View>
+                      <Text className='ov-timeline-note case-shipment-event-text'>{e.description}</Text>
+                      {e.location ? <Text className='ov-timeline-meta ov-case-shipment-location'>{e.location}</Text> : null}
+                    </View>
+                  </View>
+                ))}
+              </View>
+            ) : (
+              <Text className='ov-muted ov-apply-muted'>快递已下单，等待快递员揽收</Text>
+            )}
+          </>
+        ) : (
+          <Text id='case-shipment-pending' className='ov-case-line ov-case-delivery-line case-shipment-pending'>
+            {d.state === 'shipped' || d.state === 'completed' ? '结果已寄出，运单信息更新中' : '待寄出：办件结果制作完成后按此地址寄出'}
+          </Text>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <Section title='邮寄送达' className='case-section-delivery'>
+      {ship.error && s && !none ? <InlineApiError error={ship.error} /> : null}
+      {body}
+    </Section>
+  );
 }
 
 function Fact({ label, value }: { label: string; value: string }) {
