@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -24,6 +23,8 @@ const RESULT = 'packages/apply/result/index';
 const PAY = 'packages/pay/pay/index';
 const PAY_RESULT = 'packages/pay/result/index';
 const DETAIL = 'packages/cases/detail/index';
+const ADDRESSES = 'packages/addresses/list/index';
+const ADDRESS_EDIT = 'packages/addresses/edit/index';
 
 async function phonePage(browser: Browser, app: TestApp, citizen: TestCitizen): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
@@ -34,13 +35,13 @@ async function phonePage(browser: Browser, app: TestApp, citizen: TestCitizen): 
   return { context, page };
 }
 
-/** Reloads the case detail until its timeline (oldest first) reads `actions`, bounded. */
-async function timelineReads(page: Page, url: string, actions: CaseAction[], timeoutMs = 40_000): Promise<void> {
+/** Reloads the case detail until its timeline (oldest first) begins with `actions` (or is exactly them), bounded. */
+async function timelineReads(page: Page, url: string, actions: CaseAction[], exact = false, timeoutMs = 40_000): Promise<void> {
   const want = actions.map((a) => CASE_ACTION_NAMES[a]);
   const until = Date.now() + timeoutMs;
   for (;;) {
     const titles = (await onPage(page, DETAIL).locator('.case-timeline-action').allInnerTexts()).reverse();
-    if (want.length === titles.length && want.every((w, i) => titles[i] === w)) return;
+    if ((!exact || want.length === titles.length) && want.every((w, i) => titles[i] === w)) return;
     if (Date.now() > until) throw new Error(`timeline reads [${titles.join(', ')}], wanted [${want.join(', ')}]`);
     await page.waitForTimeout(700);
     await page.goto(url);
@@ -91,12 +92,6 @@ runIf('paying and posting on H5 in Chromium', () => {
       await onPage(page, REVIEW).locator('#apply-submit').click();
       const caseNo = (await onPage(page, RESULT).locator('#result-case-no').innerText()).trim();
 
-      // Where it goes: an address from the book (the address pages have their own test).
-      const address = await app.post('/api/v1/me/addresses', { idempotencyKey: randomUUID(), recipientName: '钱七', phone: PHONE, province: '430000', city: '430100', district: '430102', detail: '五一大道100号3栋201' }, citizen.auth);
-      const { addressId } = (await address.json()) as { addressId: string };
-      const chosen = await fetch(`${app.url}/api/v1/applications/${caseNo}/address`, { method: 'PUT', headers: { ...citizen.auth, 'content-type': 'application/json' }, body: JSON.stringify({ addressId }) });
-      expect(chosen.status).toBe(200);
-
       // Pay: ¥20 fee + ¥10 postage, through the simulator's WeChat Pay H5 cashier.
       await onPage(page, RESULT).locator('#result-pay').click();
       const pay = onPage(page, PAY);
@@ -112,12 +107,30 @@ runIf('paying and posting on H5 in Chromium', () => {
       await settled(page, PAY_RESULT);
       await page.screenshot({ path: path.join(ARTIFACTS, 'h5-pay-result.png') });
 
+      // Where it goes: a new address from the book, chosen for this case.
+      await onPage(page, PAY_RESULT).locator('#pay-result-case').click();
+      const detailPage = onPage(page, DETAIL);
+      await detailPage.locator('#case-address-choose').click();
+      const list = onPage(page, ADDRESSES);
+      await list.locator('#address-add').click();
+      const edit = onPage(page, ADDRESS_EDIT);
+      await edit.locator('#address-form-name input').fill('钱七');
+      await edit.locator('#address-form-phone input').fill(PHONE);
+      await edit.locator('.address-region-province-430000').click();
+      await edit.locator('.address-region-city-430100').click();
+      await edit.locator('.address-region-district-430102').click();
+      await edit.locator('#address-form-detail input').fill('五一大道100号3栋201');
+      await edit.locator('#address-save').click();
+      await list.locator('.address-select').first().click();
+      await onPage(page, DETAIL).locator('#case-address').waitFor();
+      expect(await onPage(page, DETAIL).locator('#case-address').innerText()).toContain('135****5555');
+
       // Follow it: notified and paid, the household system approves, EMS picks up, carries, delivers.
       const detailUrl = `${app.url}/#/${DETAIL}?caseNo=${caseNo}`;
       await page.goto(detailUrl);
       await onPage(page, DETAIL).locator('.case-timeline-event').first().waitFor();
       await timelineReads(page, detailUrl, ['submit', 'payment_confirmed', 'resume_after_payment', 'pre_review']);
-      await timelineReads(page, detailUrl, ['submit', 'payment_confirmed', 'resume_after_payment', 'pre_review', 'accept', 'approve', 'start_production', 'ship', 'delivery_update', 'delivery_update', 'complete']);
+      await timelineReads(page, detailUrl, ['submit', 'payment_confirmed', 'resume_after_payment', 'pre_review', 'accept', 'approve', 'start_production', 'ship', 'delivery_update', 'delivery_update', 'complete'], true);
       await settled(page, DETAIL);
       await page.screenshot({ path: path.join(ARTIFACTS, 'h5-case-signed.png'), fullPage: true });
 
