@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ApplicationDetail, ErrorBody, Page, StaffCaseDetail, StaffCaseSummary, Upload, ApplicationSummary, BundleApplication } from '@onevisit/shared-types';
 import { signRequest } from '../../adapters/signing';
+import { expectError as error, expectJson as json, newStaffClient } from '../../testing/http';
 import { expectNoPersonalDataIn, startTestApp, type TestApp } from '../../testing/app';
 import { testIdNumber, type TestCitizen } from '../../testing/citizens';
-import { ConsoleClient } from '../../testing/console';
+import type { ConsoleClient } from '../../testing/console';
 import { materialFixtures } from '../../testing/files';
 import { storageModes } from '../../testing/storage';
 import { ApplicationRepo } from './repo';
@@ -34,16 +35,6 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('applications on 
   let bob: TestCitizen;
   const files = materialFixtures();
 
-  const json = async <T>(res: Response, status: number): Promise<T> => {
-    const body = (await res.json()) as T;
-    expect({ status: res.status, body }).toEqual({ status, body });
-    return body;
-  };
-  const error = async (res: Response, status: number, code: string): Promise<ErrorBody> => {
-    const body = await json<ErrorBody>(res, status);
-    expect(body.code).toBe(code);
-    return body;
-  };
 
   async function upload(citizen: TestCitizen, data: Buffer, name: string, type = 'application/octet-stream'): Promise<Response> {
     const form = new FormData();
@@ -74,11 +65,7 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('applications on 
 
   beforeAll(async () => {
     app = await startTestApp(mode, { CONSOLE_ADMIN_USERNAME: ADMIN.username, CONSOLE_ADMIN_PASSWORD: ADMIN.password, SIM_UPSTREAM_STEP_MS: '30', SLA_SWEEP_SECONDS: '0' });
-    const admin = new ConsoleClient(app.url);
-    await json(await admin.login(ADMIN.username, ADMIN.password), 200);
-    await json(await admin.request('POST', '/staff', { username: 'approver.one', displayName: '审批员甲', role: 'approver', password: 'Another-Secret-77-Pass' }), 200);
-    approver = new ConsoleClient(app.url);
-    await json(await approver.login('approver.one', 'Another-Secret-77-Pass'), 200);
+    approver = await newStaffClient(app.url, ADMIN, { username: 'approver.one', displayName: '审批员甲', role: 'approver', password: 'Another-Secret-77-Pass' });
     alice = await app.identity.createCitizenForTest({ phone: '13800001111', name: '张三', idNumber: testIdNumber('19900101', '123'), face: true });
     bob = await app.identity.createCitizenForTest({ phone: '13900002222', name: '李四', idNumber: testIdNumber('19851212', '002'), face: true });
   }, 60_000);

@@ -25,7 +25,7 @@ export type BundleRow = Selectable<BundleCasesTable>;
 type Db = Kysely<Tables> | Transaction<Tables>;
 
 /** States in which an approver in the console has something to do. */
-export const TODO_STATES = ['submitted', 'pre_reviewed', 'accepted', 'in_review'] as const;
+export const QUEUE_STATES = ['submitted', 'pre_reviewed', 'accepted', 'in_review'] as const;
 /** States whose deadline clock runs (or is paused) and the sweep watches. */
 export const CLOCKED_STATES = ['accepted', 'in_review', 'supplement_requested'] as const;
 
@@ -99,7 +99,7 @@ export class ApplicationRepo {
    */
   async queue(view: 'todo' | 'all', filter: { caseNo?: string; state?: string }, q: CasePageQuery): Promise<{ rows: CaseRow[]; total: number }> {
     let base = this.db.selectFrom('cases').where('state', '!=', 'draft');
-    if (view === 'todo') base = base.where('upstream_system', 'is', null).where('state', 'in', [...TODO_STATES]);
+    if (view === 'todo') base = base.where('upstream_system', 'is', null).where('state', 'in', [...QUEUE_STATES]);
     if (filter.caseNo) base = base.where('case_no', '=', filter.caseNo);
     if (filter.state) base = base.where('state', '=', filter.state);
     const ordered =

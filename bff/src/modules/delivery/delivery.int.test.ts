@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Address, AddressList, ApplicationDetail, ErrorBody, Shipment, StaffCaseDetail, Upload } from '@onevisit/shared-types';
 import { signRequest } from '../../adapters/signing';
+import { expectError as error, expectJson as json, newStaffClient } from '../../testing/http';
 import { expectNoPersonalDataIn, startTestApp, type TestApp } from '../../testing/app';
 import { testIdNumber, type TestCitizen } from '../../testing/citizens';
 import { ConsoleClient } from '../../testing/console';
@@ -42,16 +43,6 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('delivery on %s',
   let alice: TestCitizen;
   let bob: TestCitizen;
 
-  const json = async <T>(res: Response, status: number): Promise<T> => {
-    const body = (await res.json()) as T;
-    expect({ status: res.status, body }).toEqual({ status, body });
-    return body;
-  };
-  const error = async (res: Response, status: number, code: string): Promise<ErrorBody> => {
-    const body = await json<ErrorBody>(res, status);
-    expect(body.code).toBe(code);
-    return body;
-  };
   const send = (method: string, path: string, citizen: TestCitizen, body?: unknown) =>
     fetch(`${app.url}${path}`, { method, headers: { 'content-type': 'application/json', ...citizen.auth }, body: body === undefined ? undefined : JSON.stringify(body) });
   const book = async (citizen: TestCitizen) => (await json<AddressList>(await app.get('/api/v1/me/addresses', citizen.auth), 200)).items;
@@ -94,11 +85,7 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('delivery on %s',
 
   beforeAll(async () => {
     app = await startTestApp(mode, { CONSOLE_ADMIN_USERNAME: ADMIN.username, CONSOLE_ADMIN_PASSWORD: ADMIN.password, SIM_COURIER_STEP_MS: '80', SLA_SWEEP_SECONDS: '0', PAYMENT_SWEEP_SECONDS: '0' });
-    const admin = new ConsoleClient(app.url);
-    await json(await admin.login(ADMIN.username, ADMIN.password), 200);
-    await json(await admin.request('POST', '/staff', { username: 'approver.post', displayName: '审批员乙', role: 'approver', password: 'Another-Secret-77-Pass' }), 200);
-    approver = new ConsoleClient(app.url);
-    await json(await approver.login('approver.post', 'Another-Secret-77-Pass'), 200);
+    approver = await newStaffClient(app.url, ADMIN, { username: 'approver.post', displayName: '审批员乙', role: 'approver', password: 'Another-Secret-77-Pass' });
     alice = await app.identity.createCitizenForTest({ phone: '13800001111', name: '张三', idNumber: testIdNumber('19900101', '123'), face: true });
     bob = await app.identity.createCitizenForTest({ phone: '13900002222', name: '李四', idNumber: testIdNumber('19851212', '002'), face: true });
   }, 60_000);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApplicationDetail, CreatePaymentResponse, PaymentOrder, Upload } from '@onevisit/shared-types';
 import { beijingRfc3339 } from '../../adapters/wechatpay';
 import { encryptResource } from '../../adapters/wechatpay/crypto';
+import { expectError as error, expectJson as json } from '../../testing/http';
 import { startTestApp, type TestApp } from '../../testing/app';
 import { testIdNumber, type TestCitizen } from '../../testing/citizens';
 import { ConsoleClient } from '../../testing/console';
@@ -26,11 +27,6 @@ async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: 
 describe.each(storageModes().map((m) => [m.name, m] as const))('payments on %s', (_name, mode) => {
   let app: TestApp;
   let citizen: TestCitizen;
-  const json = async <T>(res: Response, status: number): Promise<T> => {
-    const body = (await res.json()) as T;
-    expect({ status: res.status, body }).toEqual({ status, body });
-    return body;
-  };
   const sim = () => app.container.simulators!.wechatPay;
 
   /** A TRANSACTION.SUCCESS notification as WeChat Pay sends it, changed as a test needs. */
