@@ -162,6 +162,10 @@ const EnvSchema = z.object({
     ),
   /** Simulated courier: delay of each parcel step (dev and tests). */
   SIM_COURIER_STEP_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  /** Ask the courier about a parcel with no tracking push for this many minutes. */
+  TRACKING_QUERY_AFTER_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  /** How often quiet parcels are looked up; 0 = off (tests drive it). */
+  TRACKING_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Largest material upload in bytes. */
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
   /**
@@ -253,6 +257,8 @@ export interface Config {
     courier: { baseUrl?: string; appKey?: string; appSecret?: string; pushAppKey?: string; pushAppSecret?: string };
     sender?: { name?: string; phone: string; province: string; city: string; district: string; address: string; postcode?: string };
     simCourierStepMs: number;
+    trackAfterMinutes: number;
+    trackingSweepSeconds: number;
   };
   pii: { keys?: string; activeKeyId?: string; blindIndexKey?: string };
   identity: {
@@ -358,6 +364,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       courier: { baseUrl: e.COURIER_BASE_URL, appKey: e.COURIER_APP_KEY, appSecret: e.COURIER_APP_SECRET, pushAppKey: e.COURIER_PUSH_APP_KEY, pushAppSecret: e.COURIER_PUSH_APP_SECRET },
       sender: e.COURIER_SENDER,
       simCourierStepMs: e.SIM_COURIER_STEP_MS,
+      trackAfterMinutes: e.TRACKING_QUERY_AFTER_MINUTES,
+      trackingSweepSeconds: e.TRACKING_SWEEP_SECONDS,
     },
     pii: { keys: e.PII_KEYS, activeKeyId: e.PII_ACTIVE_KEY_ID, blindIndexKey: e.BLIND_INDEX_KEY },
     identity: {

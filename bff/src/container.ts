@@ -271,6 +271,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       simulators?.stop();
       await applications.sweep.stop();
       await payments.stop();
+      await delivery.shipments.stop();
       await outboxDispatcher.stop();
       await Promise.allSettled([kv.close(), database.close()]);
     },

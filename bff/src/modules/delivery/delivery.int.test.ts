@@ -407,6 +407,17 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('delivery with pu
     expect(final.state).toBe('signed');
     // in the courier's own time order (the hand-made in-transit event is stamped before the late pickup)
     expect(final.events.map((e) => e.state)).toEqual(['in_transit', 'picked_up', 'in_transit', 'out_for_delivery', 'signed']);
+
+    // A push lost for good: forget the signature event as if it had never arrived, and let the
+    // shipment fall quiet; the tracking sweep asks the courier and applies what was missing, once.
+    const db = app.container.database.db;
+    await db.deleteFrom('shipment_events').where('case_no', '=', c.caseNo).where('status', '=', 'signed').execute();
+    await db.updateTable('shipments').set({ state: 'out_for_delivery', updated_at: '2000-01-01 00:00:00.000' }).where('case_no', '=', c.caseNo).execute();
+    const swept = await app.container.delivery.shipments.trackingSweep();
+    expect(swept.applied).toBeGreaterThanOrEqual(1);
+    expect((await shipment(c.caseNo)).state).toBe('signed');
+    expect((await detail(c.caseNo)).timeline.filter((e) => e.action === 'complete')).toHaveLength(1);
+    expect((await app.container.delivery.shipments.trackingSweep()).asked).toBe(0);
     expectNoPersonalDataIn(app.logs);
   });
 });

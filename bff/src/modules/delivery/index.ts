@@ -62,6 +62,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const addresses = new AddressBook(repo, d.pii, d.kv);
   const shipments = new DeliveryService(repo, addresses, d.cases, d.catalog, createCourierClient(courier.client), d.pii, d.kv, d.logger.child({ component: 'delivery' }), {
     sender: d.config.delivery.sender,
+    trackAfterMs: d.config.delivery.trackAfterMinutes * 60_000,
   });
   shipments.register(d.dispatcher);
   return { addresses, shipments, pushCredentials: courier.push, kv: d.kv };

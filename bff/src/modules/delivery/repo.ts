@@ -61,6 +61,24 @@ export class DeliveryRepo {
     return trx.selectFrom('shipments').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
   }
 
+  /** Booked parcels not yet at an end with no news since `quietSince`: the tracking sweep asks the courier. */
+  async shipmentsToTrack(quietSince: string, limit: number): Promise<ShipmentRow[]> {
+    return this.db
+      .selectFrom('shipments')
+      .selectAll()
+      .where('waybill_no', 'is not', null)
+      .where('state', 'not in', ['signed', 'returned'])
+      .where('updated_at', '<=', quietSince)
+      .orderBy('updated_at', 'asc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Marks a shipment as looked at, so the next sweep asks about others first. */
+  async touchShipment(caseNo: string, at: string): Promise<void> {
+    await this.db.updateTable('shipments').set({ updated_at: at }).where('case_no', '=', caseNo).execute();
+  }
+
   async shipmentByWaybill(waybillNo: string): Promise<ShipmentRow | undefined> {
     return this.db.selectFrom('shipments').selectAll().where('waybill_no', '=', waybillNo).executeTakeFirst();
   }

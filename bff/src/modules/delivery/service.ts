@@ -48,6 +48,8 @@ export interface DeliveryOptions {
   sender?: SenderConfig;
   /** Declared weight of a result (a card, a certificate in an envelope). */
   parcelWeightGrams?: number;
+  /** Ask the courier about a parcel with no push for this long (a push lost for good); default 30 min. */
+  trackAfterMs?: number;
 }
 
 /** What a courier push did to its shipment. */
@@ -204,7 +206,51 @@ export class DeliveryService {
     return { orderNo, sender, recipient, parcel: { weightGrams: this.options.parcelWeightGrams ?? 200, description: `${c.itemName}办理结果`.slice(0, 100) }, serviceType: 'express' };
   }
 
-  // ---- tracking pushes ----
+  // ---- tracking: pushes, and a sweep for the pushes that never came ----
+
+  private timer: NodeJS.Timeout | null = null;
+  private tracking: Promise<unknown> | null = null;
+
+  /**
+   * Asks the courier for the events of parcels that have been quiet too long and applies the ones
+   * we never received, exactly as if pushed (each is kept once by its event id): a push the courier
+   * gave up on does not leave a case shipped for ever.
+   */
+  async trackingSweep(): Promise<{ asked: number; applied: number }> {
+    const now = this.now();
+    const quietSince = toDbTime(new Date(now.getTime() - (this.options.trackAfterMs ?? 30 * 60_000)));
+    let applied = 0;
+    const stale = await this.repo.shipmentsToTrack(quietSince, 50);
+    for (const s of stale) {
+      try {
+        for (const event of await this.courier.queryTracking(s.waybill_no!)) {
+          if ((await this.applyEvent(event)) === 'applied') applied++;
+        }
+        await this.repo.touchShipment(s.case_no, toDbTime(now));
+      } catch (err) {
+        this.logger.warn({ caseNo: s.case_no, err: describe(err) }, 'tracking query failed; next sweep asks again');
+      }
+    }
+    if (applied) this.logger.info({ applied }, 'tracking sweep applied events the courier never pushed');
+    return { asked: stale.length, applied };
+  }
+
+  start(intervalMs: number): void {
+    if (this.timer || intervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.tracking) return;
+      this.tracking = this.trackingSweep()
+        .catch((err: unknown) => this.logger.error({ err: describe(err) }, 'tracking sweep failed'))
+        .finally(() => (this.tracking = null));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.tracking;
+  }
 
   /**
    * A verified tracking event: kept on the shipment once (by its event id), the shipment's state
