@@ -34,7 +34,7 @@ import {
 } from '../adapters/courier/port';
 import { guarded, type SimContext } from './context';
 import { refuse, signedGatewayServer } from './signed';
-import { parseJsonObject, randomDigits, randomToken, readRawBody, type Fault, type SystemName } from './util';
+import { parseJsonObject, randomDigits, randomToken, readRawBody, type Fault, type SystemName, SimTimers } from './util';
 
 /**
  * The courier's key on the shared fault board. Until `util.ts`' SYSTEMS lists 'courier', the
@@ -170,25 +170,11 @@ export function courierSimulator(sim: SimContext, options: CourierSimulatorOptio
   const byNo = new Map<string, SimWaybill>();
   const byOrderNo = new Map<string, string>();
   const attemptsLog: CourierDeliveryAttempt[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
+  const timers = new SimTimers();
   const aborter = new AbortController();
 
-  function schedule(ms: number, fn: () => void): NodeJS.Timeout | undefined {
-    if (stopped) return undefined;
-    const t = setTimeout(() => {
-      timers.delete(t);
-      if (!stopped) fn();
-    }, ms);
-    t.unref();
-    timers.add(t);
-    return t;
-  }
-  function cancelTimer(t: NodeJS.Timeout | undefined) {
-    if (!t) return;
-    clearTimeout(t);
-    timers.delete(t);
-  }
+  const schedule = (ms: number, fn: () => void) => timers.schedule(ms, fn);
+  const cancelTimer = (t: NodeJS.Timeout | undefined) => timers.cancel(t);
 
   // ---- the parcel's life
 
@@ -253,7 +239,7 @@ export function courierSimulator(sim: SimContext, options: CourierSimulatorOptio
   // ---- push delivery: one waybill's events in order, each retried with backoff, then given up
 
   function deliverNext(w: SimWaybill) {
-    if (w.delivering || w.outbox.length === 0 || stopped) return;
+    if (w.delivering || w.outbox.length === 0 || timers.stopped) return;
     w.delivering = true;
     void attempt(w, w.outbox[0], 1);
   }
@@ -284,7 +270,7 @@ export function courierSimulator(sim: SimContext, options: CourierSimulatorOptio
 
   async function attempt(w: SimWaybill, event: CourierEvent, n: number): Promise<void> {
     const outcome = await post(event);
-    if (stopped) return;
+    if (timers.stopped) return;
     const ok = typeof outcome === 'number' && outcome >= 200 && outcome < 300;
     const gaveUp = !ok && n >= attempts;
     log({ waybillNo: w.waybillNo, eventId: event.eventId, status: event.status, attempt: n, outcome, ok, gaveUp });
@@ -419,9 +405,7 @@ export function courierSimulator(sim: SimContext, options: CourierSimulatorOptio
     pendingTimers: () => timers.size,
     deliveries: () => attemptsLog.map((a) => ({ ...a })),
     stop() {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+      timers.stop();
       aborter.abort();
     },
   };

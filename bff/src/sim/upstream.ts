@@ -36,7 +36,7 @@ import {
 } from '../adapters/upstream/port';
 import { guarded, type SimContext } from './context';
 import { refuse, signedGatewayServer } from './signed';
-import { parseJsonObject, randomDigits, randomToken, readRawBody } from './util';
+import { parseJsonObject, randomDigits, randomToken, readRawBody, SimTimers } from './util';
 
 export interface UpstreamSimCredentials {
   /** Ours: what the BFF signs its requests to the upstream gateway with. */
@@ -194,25 +194,11 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
   const byRef = new Map<string, SimCase>();
   const byCaseNo = new Map<string, string>();
   const attemptsLog: UpstreamDeliveryAttempt[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
+  const timers = new SimTimers();
   const aborter = new AbortController();
 
-  function schedule(ms: number, fn: () => void): NodeJS.Timeout | undefined {
-    if (stopped) return undefined;
-    const t = setTimeout(() => {
-      timers.delete(t);
-      if (!stopped) fn();
-    }, ms);
-    t.unref();
-    timers.add(t);
-    return t;
-  }
-  function cancel(t: NodeJS.Timeout | undefined) {
-    if (!t) return;
-    clearTimeout(t);
-    timers.delete(t);
-  }
+  const schedule = (ms: number, fn: () => void) => timers.schedule(ms, fn);
+  const cancel = (t: NodeJS.Timeout | undefined) => timers.cancel(t);
 
   const isoNow = () => new Date(sim.now()).toISOString();
 
@@ -257,7 +243,7 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
   // ---- callback delivery: one case's events in order, each retried with backoff, then given up
 
   function deliverNext(c: SimCase) {
-    if (c.delivering || c.outbox.length === 0 || stopped) return;
+    if (c.delivering || c.outbox.length === 0 || timers.stopped) return;
     c.delivering = true;
     void attempt(c, c.outbox[0], 1);
   }
@@ -288,7 +274,7 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
 
   async function attempt(c: SimCase, event: UpstreamStatus, n: number): Promise<void> {
     const outcome = await post(c, event);
-    if (stopped) return;
+    if (timers.stopped) return;
     const ok = typeof outcome === 'number' && outcome >= 200 && outcome < 300;
     const gaveUp = !ok && n >= attempts;
     log({ upstreamRef: c.upstreamRef, eventId: event.eventId, status: event.status, attempt: n, outcome, ok, gaveUp });
@@ -462,9 +448,7 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
     pendingTimers: () => timers.size,
     deliveries: () => attemptsLog.map((a) => ({ ...a })),
     stop() {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+      timers.stop();
       aborter.abort();
     },
   };

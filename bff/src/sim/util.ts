@@ -189,3 +189,43 @@ export function isSafeRedirect(url: string): boolean {
     return false;
   }
 }
+
+/**
+ * A simulator's timers (decision steps, retry backoffs): unref'd so they never hold the process,
+ * counted for tests, and all cancelled by `stop()`, after which nothing is scheduled.
+ */
+export class SimTimers {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private halted = false;
+
+  get stopped(): boolean {
+    return this.halted;
+  }
+
+  get size(): number {
+    return this.timers.size;
+  }
+
+  schedule(ms: number, fn: () => void): NodeJS.Timeout | undefined {
+    if (this.halted) return undefined;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.halted) fn();
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+    return t;
+  }
+
+  cancel(t: NodeJS.Timeout | undefined): void {
+    if (!t) return;
+    clearTimeout(t);
+    this.timers.delete(t);
+  }
+
+  stop(): void {
+    this.halted = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
