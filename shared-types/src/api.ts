@@ -74,6 +74,15 @@ export const consolePaths = {
   reconciliation: '/payments/reconciliation',
   reconciliationRun: '/payments/reconciliation/run',
   caseShipment: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}/shipment`,
+  partners: '/partners',
+  partner: (appId: string) => `/partners/${encodeURIComponent(appId)}`,
+  partnerSecretRotate: (appId: string) => `/partners/${encodeURIComponent(appId)}/secret/rotate`,
+  partnerSecretPrevious: (appId: string) => `/partners/${encodeURIComponent(appId)}/secret/previous`,
+  partnerWebhookSecretRotate: (appId: string) => `/partners/${encodeURIComponent(appId)}/webhook-secret/rotate`,
+  partnerProfiles: '/partner-profiles',
+  partnerWebhooks: '/partner-webhooks',
+  partnerWebhookRetry: (deliveryId: string) => `/partner-webhooks/${encodeURIComponent(deliveryId)}/retry`,
+  partnerCalls: '/partner-calls',
 } as const;
 
 /** Open API for partners and the departments' systems (`/open/v1`). */
@@ -83,4 +92,24 @@ export const openPaths = {
   wechatPayNotify: '/payments/wechat/notify',
   alipayNotify: '/payments/alipay/notify',
   courierPush: '/courier/push',
+  catalogItems: '/catalog/items',
+  cases: '/cases',
+  case: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}`,
+  caseBySerial: (serialNo: string) => `/cases/by-serial/${encodeURIComponent(serialNo)}`,
+  caseMaterials: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}/materials`,
+  events: '/events',
 } as const;
+
+/** Headers of a signed open-API request, and of our signed webhooks (docs/open-api.md § Signing). */
+export const OPEN_API_HEADERS = {
+  appId: 'X-OV-AppId',
+  timestamp: 'X-OV-Timestamp',
+  nonce: 'X-OV-Nonce',
+  algorithm: 'X-OV-Algorithm',
+  bodyHash: 'X-OV-Body-Hash',
+  signature: 'X-OV-Signature',
+  /** Webhooks only: the event's id, for de-duplication. */
+  eventId: 'X-OV-Event-Id',
+} as const;
+/** A request whose timestamp is further than this from our clock is refused. */
+export const OPEN_API_MAX_SKEW_SECONDS = 300;

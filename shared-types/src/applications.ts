@@ -40,7 +40,7 @@ export const CaseNoParamsSchema = z.object({ caseNo: CaseNoSchema });
 export const IdempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'idempotencyKey: 16–64 letters, digits, - or _');
 
 const note = (max: number) => z.string().trim().min(1).max(max);
-const MaterialNameSchema = note(100);
+export const MaterialNameSchema = note(100);
 
 /** A file the citizen uploaded, not yet (or already) attached to a case. */
 export const UploadSchema = z

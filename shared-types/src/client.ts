@@ -23,3 +23,4 @@ export * from './regions';
 export type * from './addresses';
 export type * from './payments';
 export type * from './delivery';
+export type * from './partners';

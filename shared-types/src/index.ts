@@ -16,3 +16,4 @@ export * from './regions';
 export * from './addresses';
 export * from './payments';
 export * from './delivery';
+export * from './partners';

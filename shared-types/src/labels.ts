@@ -138,13 +138,15 @@ export const PERMISSIONS = [
   'outbox:manage',
   'cases:read',
   'cases:review',
+  'partners:read',
+  'partners:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   agent: ['citizen:search', 'citizen:view', 'citizen:unmask', 'cases:read'],
   approver: ['citizen:search', 'citizen:view', 'citizen:unmask', 'cases:read', 'cases:review'],
-  supervisor: ['citizen:search', 'citizen:view', 'citizen:unmask', 'audit:read', 'staff:read', 'cases:read'],
+  supervisor: ['citizen:search', 'citizen:view', 'citizen:unmask', 'audit:read', 'staff:read', 'cases:read', 'partners:read'],
   admin: [
     'citizen:search',
     'citizen:view',
@@ -156,6 +158,8 @@ export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     'outbox:manage',
     'cases:read',
     'cases:review',
+    'partners:read',
+    'partners:manage',
   ],
 };
 
@@ -188,6 +192,12 @@ export const AUDIT_ACTION_NAMES = {
   'case.unmask': '查看办件完整表单',
   'case.material_view': '查看办件材料',
   'payments.reconcile': '重新对账',
+  'partner.create': '新建合作方',
+  'partner.update': '修改合作方',
+  'partner.secret_rotate': '轮换合作方密钥',
+  'partner.secret_retire': '停用合作方旧密钥',
+  'partner.webhook_secret_rotate': '轮换推送签名密钥',
+  'partner.webhook_retry': '重新推送',
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_NAMES;
 
@@ -200,6 +210,8 @@ export const AUDIT_SUBJECT_TYPE_NAMES: Record<string, string> = {
   case: '办件',
   bill: '对账单',
   outbox: '投递队列',
+  partner: '合作方',
+  webhook_delivery: '状态推送',
 };
 
 export const AUDIT_ACTOR_TYPE_NAMES = { staff: '工作人员', citizen: '市民', partner: '合作方', system: '系统' } as const;
@@ -345,3 +357,26 @@ export const MISMATCH_KIND_NAMES = {
   state_differs: '状态不一致',
 } as const;
 export type MismatchKind = keyof typeof MISMATCH_KIND_NAMES;
+
+// ---- open API partners (government platforms, relying parties) ----
+
+/** What a partner may do through the open API; later capabilities add theirs here. */
+export const PARTNER_SCOPES = ['catalog:read', 'cases:write', 'cases:read', 'identity:attest'] as const;
+export type PartnerScope = (typeof PARTNER_SCOPES)[number];
+export const PARTNER_SCOPE_NAMES: Record<PartnerScope, string> = {
+  'catalog:read': '同步事项目录',
+  'cases:write': '代为申办',
+  'cases:read': '查询办件进度与事件',
+  'identity:attest': '以本平台核验的身份申办',
+};
+
+export const SIGNATURE_ALGORITHMS = ['HMAC-SHA256', 'HMAC-SM3'] as const;
+export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'dead'] as const;
+export const WEBHOOK_DELIVERY_STATUS_NAMES: Record<(typeof WEBHOOK_DELIVERY_STATUSES)[number], string> = {
+  pending: '待推送',
+  retrying: '重试中',
+  delivered: '已送达',
+  dead: '推送失败',
+};
