@@ -7,7 +7,7 @@ import compress from 'koa-compress';
 import serveStatic from 'koa-static';
 import send from 'koa-send';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
-import { API_PREFIX, CONSOLE_API_PREFIX } from '@onevisit/shared-types';
+import { API_PREFIX, CONSOLE_API_PREFIX, OPEN_API_PREFIX } from '@onevisit/shared-types';
 import type { Container } from './container';
 import { AppError, errorMiddleware } from './http/errors';
 import { metricsMiddleware } from './http/metrics';
@@ -25,6 +25,7 @@ import { notificationRoutes } from './modules/notifications/routes';
 import { applicationRoutes, caseDeskRoutes, upstreamCallbackRouter } from './modules/applications';
 import { paymentConsoleRoutes, paymentNoticeRouter, paymentRoutes } from './modules/payments';
 import { courierPushRouter, deliveryConsoleRoutes, deliveryRoutes } from './modules/delivery';
+import { openApiRoutes, partnerConsoleRoutes } from './modules/partners';
 
 const DOCS_HTML = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>OneVisit API</title>
@@ -157,7 +158,12 @@ export function createApp(container: Container): Koa {
     ...caseDeskRoutes(container.applications.desk),
     ...paymentConsoleRoutes(container.payments, container.audit),
     ...deliveryConsoleRoutes(container.delivery.shipments),
+    ...partnerConsoleRoutes({ registry: container.partners.registry, feed: container.partners.feed, evidence: container.partners.evidence, audit: container.audit }),
   );
+  const openApi = new ApiRouter(OPEN_API_PREFIX, {
+    validateResponses: config.validateResponses,
+    authenticators: { partner: container.partners.gateway.authenticator() },
+  }).add(...openApiRoutes({ catalog: container.catalog, cases: container.partners.cases, feed: container.partners.feed }));
   const ops = new ApiRouter('', { validateResponses: config.validateResponses }).add(
     ...healthRoutes(
       [
@@ -173,9 +179,10 @@ export function createApp(container: Container): Koa {
       {
         title: 'OneVisit API',
         version: '1.0.0',
-        description: 'Citizen API of the OneVisit public-security service platform (湖南公安服务平台 reference deployment).',
+        description:
+          'APIs of the OneVisit public-security service platform (湖南公安服务平台 reference deployment): the citizen API (/api/v1), the console API (/console/api) and the signed open API for government platforms (/open/v1, see docs/open-api.md).',
       },
-      [api, consoleApi, ops].map((r) => ({ prefix: r.prefix, routes: r.routes })),
+      [api, consoleApi, openApi, ops].map((r) => ({ prefix: r.prefix, routes: r.routes })),
     ));
 
   const limiter = container.kv.rateLimiter({ name: 'api-ip', points: config.rateLimitPerMinute, durationSeconds: 60 });
@@ -192,6 +199,10 @@ export function createApp(container: Container): Koa {
   app.use(upstreamCallbackRouter(container.applications.upstream, container.applications.callbackCredentials, container.kv).routes());
   app.use(paymentNoticeRouter(container.payments).routes());
   app.use(courierPushRouter(container.delivery.shipments, container.delivery.pushCredentials, container.kv).routes());
+  // The partner routes: signature checked over the raw body, evidence recorded, the partner's dialect spoken.
+  app.use(container.partners.gateway.door((ctx) => ctx.path.startsWith(`${OPEN_API_PREFIX}/`) && openApi.router.match(ctx.path, ctx.method).route));
+  app.use(openApi.router.routes());
+  app.use(openApi.router.allowedMethods({ throw: true }));
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' });
   app.use(onlyUnder(API_PREFIX, json));
   app.use(onlyUnder(CONSOLE_API_PREFIX, json));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { CaseActionSchema, type CaseAction } from '@onevisit/shared-types';
+import { CaseActionSchema, SIGNATURE_ALGORITHMS, type CaseAction, type SignatureAlgorithm } from '@onevisit/shared-types';
 
 /** The default implementation-code format: department credit code (18) + item type (2) + basic code (10). */
 export const DEFAULT_ITEM_CODE_PATTERN = '^[0-9A-HJ-NPQRTUWXY]{18}(01|02|03|04|05|06|07|08|09|10|20)\\d{10}$';
@@ -166,6 +166,50 @@ const EnvSchema = z.object({
   TRACKING_QUERY_AFTER_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   /** How often quiet parcels are looked up; 0 = off (tests drive it). */
   TRACKING_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Outbox: deliveries before an entry is dead-lettered, and the retry backoff (exponential, full jitter). */
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  OUTBOX_BACKOFF_CAP_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
+  /** Open API: largest signed request body (inline base64 materials count). */
+  OPEN_API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** Open API: days the evidence of each call is kept before the purge job deletes it. */
+  OPEN_API_EVIDENCE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** How often the evidence purge runs; 0 = off (tests drive it). */
+  OPEN_API_PURGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3600),
+  /**
+   * The event feed serves events recorded at least this long ago, so an event whose transaction
+   * commits after a later one's (MySQL auto-increment order ≠ commit order) is never skipped.
+   */
+  OPEN_API_FEED_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** A partner's webhook must answer within this. */
+  OPEN_API_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(500).max(30_000).default(10_000),
+  /** Extra mapping profiles (JSON files) besides the built-in ones. */
+  OPEN_API_PROFILES_DIR: z.string().min(1).optional(),
+  /**
+   * The provincial platform's own API (湖南省一件事一次办 / 政务服务平台), where we push our catalogue
+   * and the status changes of its items' cases; unset → the simulator. The app id, secret and
+   * algorithm it issued to us; its dialect (a mapping profile id).
+   */
+  PROVINCE_API_BASE_URL: optionalUrl(['http', 'https']),
+  PROVINCE_APP_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -').optional(),
+  PROVINCE_APP_SECRET: z.string().min(16).optional(),
+  PROVINCE_ALGORITHM: z.enum(SIGNATURE_ALGORITHMS).default('HMAC-SM3'),
+  PROVINCE_PROFILE: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be a mapping profile id').default('hunan-province'),
+  /** Item codes whose cases' status changes are pushed, comma-separated; `*` = every item. */
+  PROVINCE_PUSH_ITEMS: z
+    .string()
+    .default('*')
+    .transform((v, ctx) => {
+      if (v.trim() === '*') return '*' as const;
+      const codes = v.split(',').map((c) => c.trim()).filter(Boolean);
+      if (!codes.length || codes.some((c) => !/^[0-9A-Za-z]{1,40}$/.test(c))) {
+        ctx.addIssue({ code: 'custom', message: 'must be * or a comma-separated list of item codes' });
+        return z.NEVER;
+      }
+      return codes;
+    }),
+  /** How often changed catalogue items are pushed to the province; 0 = off (tests drive it). */
+  PROVINCE_CATALOG_PUSH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Largest material upload in bytes. */
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
   /**
@@ -244,6 +288,8 @@ export interface Config {
     simUpstreamStepMs: number;
   };
   applications: { slaSweepSeconds: number; maxUploadBytes: number };
+  outbox: { maxAttempts: number; backoffBaseMs: number; backoffCapMs: number };
+  openApi: { maxBodyBytes: number; evidenceDays: number; purgeSeconds: number; feedSettleMs: number; webhookTimeoutMs: number; profilesDir?: string };
   payments: {
     wechat: { mchId?: string; appId?: string; serialNo?: string; privateKey?: string; apiV3Key?: string; publicKeyId?: string; publicKey?: string; platformCertificates?: string };
     alipay: { sellerId?: string; miniAppId?: string };
@@ -273,6 +319,16 @@ export interface Config {
     lockoutThreshold: number;
     lockoutMinutes: number;
     firstAdmin?: { username: string; password: string };
+  };
+  province: {
+    baseUrl?: string;
+    appId?: string;
+    secret?: string;
+    algorithm: SignatureAlgorithm;
+    profile: string;
+    /** `*`: every item; otherwise these item codes. */
+    pushItems: '*' | string[];
+    catalogPushSeconds: number;
   };
   notifications: {
     wechatTemplates?: Partial<Record<CaseAction, string>>;
@@ -342,6 +398,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       simUpstreamStepMs: e.SIM_UPSTREAM_STEP_MS,
     },
     applications: { slaSweepSeconds: e.SLA_SWEEP_SECONDS, maxUploadBytes: e.MAX_UPLOAD_BYTES },
+    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, backoffBaseMs: e.OUTBOX_BACKOFF_BASE_MS, backoffCapMs: e.OUTBOX_BACKOFF_CAP_MS },
+    openApi: {
+      maxBodyBytes: e.OPEN_API_MAX_BODY_BYTES,
+      evidenceDays: e.OPEN_API_EVIDENCE_DAYS,
+      purgeSeconds: e.OPEN_API_PURGE_SECONDS,
+      feedSettleMs: e.OPEN_API_FEED_SETTLE_MS,
+      webhookTimeoutMs: e.OPEN_API_WEBHOOK_TIMEOUT_MS,
+      profilesDir: e.OPEN_API_PROFILES_DIR,
+    },
     payments: {
       wechat: {
         mchId: e.WECHATPAY_MCH_ID,
@@ -381,6 +446,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       lockoutMinutes: e.STAFF_LOCKOUT_MINUTES,
       firstAdmin:
         e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD } : undefined,
+    },
+    province: {
+      baseUrl: e.PROVINCE_API_BASE_URL,
+      appId: e.PROVINCE_APP_ID,
+      secret: e.PROVINCE_APP_SECRET,
+      algorithm: e.PROVINCE_ALGORITHM,
+      profile: e.PROVINCE_PROFILE,
+      pushItems: e.PROVINCE_PUSH_ITEMS,
+      catalogPushSeconds: e.PROVINCE_CATALOG_PUSH_SECONDS,
     },
     notifications: {
       wechatTemplates: e.NOTIFY_WECHAT_TEMPLATES,

@@ -24,8 +24,10 @@ import { SessionStore } from './security/sessions';
 import { createApplications, type Applications } from './modules/applications';
 import { createPayments, type PaymentService } from './modules/payments';
 import { createDelivery, type Delivery } from './modules/delivery';
+import { createPartners, type Partners } from './modules/partners';
 import { createLocalStorage, defaultMaterialsDir } from './storage';
 import type { UpstreamCallbackCredentials, UpstreamClientOptions } from './adapters/upstream';
+import type { ProvinceClientOptions } from './adapters/province';
 import type { Simulators } from './sim';
 import { createNotifyAdapters } from './adapters/notify';
 import { NotificationRepo } from './modules/notifications/repo';
@@ -57,6 +59,8 @@ export interface Container {
   payments: PaymentService;
   /** Address books, the courier booking of posted results, tracking pushes. */
   delivery: Delivery;
+  /** The open API for government platforms: partner registry, signed door, submissions, feed, webhooks, evidence. */
+  partners: Partners;
   /** Case notices to citizens (WeChat, Alipay, SMS) and their channel choices. */
   notifications: NotificationService;
   /** The in-process simulators, when some outside system has no configured base URL. */
@@ -128,6 +132,7 @@ async function createSimulatorsIfNeeded(config: Config, selfUrl: { value: string
     ['FACE_BASE_URL', a.face.baseUrl],
     ['UPSTREAM_BASE_URL', a.upstream.baseUrl],
     ['COURIER_BASE_URL', config.delivery.courier.baseUrl],
+    ['PROVINCE_API_BASE_URL', config.province.baseUrl],
     ['TRUSTED_ISSUERS', config.identity.trustedIssuers],
   ].filter(([, v]) => !v);
   if (!unset.length) return undefined;
@@ -136,7 +141,13 @@ async function createSimulatorsIfNeeded(config: Config, selfUrl: { value: string
   }
   // Loaded only here: production code paths never import the simulators otherwise.
   const { createSimulators } = await import('./sim');
-  return createSimulators({ publicBase: () => selfUrl.value, idpAudience: config.identity.tokenAudience, upstream: { stepDelayMs: a.simUpstreamStepMs }, courier: { stepDelayMs: config.delivery.simCourierStepMs } });
+  return createSimulators({
+    publicBase: () => selfUrl.value,
+    idpAudience: config.identity.tokenAudience,
+    upstream: { stepDelayMs: a.simUpstreamStepMs },
+    courier: { stepDelayMs: config.delivery.simCourierStepMs },
+    province: { algorithm: config.province.algorithm, profile: config.province.profile, profilesDir: config.openApi.profilesDir },
+  });
 }
 
 /**
@@ -166,6 +177,13 @@ function upstreamOptions(config: Config, simulators: Simulators | undefined, sel
   return { client: simulators!.adapterOptions(() => selfUrl.value).upstream, callback: () => [simulators!.credentials.upstream.callback] };
 }
 
+/** The provincial platform's push API: the configured one with the credentials it issued us, or the simulator. */
+function provinceOptions(config: Config, simulators: Simulators | undefined, selfUrl: { value: string }): Omit<ProvinceClientOptions, 'profile'> {
+  const p = config.province;
+  if (p.baseUrl) return { baseUrl: () => p.baseUrl!, appId: required(p.appId, 'PROVINCE_APP_ID'), secret: required(p.secret, 'PROVINCE_APP_SECRET'), algorithm: p.algorithm };
+  return simulators!.adapterOptions(() => selfUrl.value).province;
+}
+
 export async function createContainer(config: Config, logger: Logger): Promise<Container> {
   const selfUrl = { value: `http://127.0.0.1:${config.port}` };
   const pii = createPiiCipher(config);
@@ -188,7 +206,12 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   const metrics = createMetrics();
   const outboxRepo = new OutboxRepo(database.db, database.dialect);
   const outbox = new OutboxService(outboxRepo);
-  const outboxDispatcher = new OutboxDispatcher(outboxRepo, { logger: logger.child({ component: 'outbox' }), registry: metrics.registry });
+  const outboxDispatcher = new OutboxDispatcher(outboxRepo, {
+    logger: logger.child({ component: 'outbox' }),
+    registry: metrics.registry,
+    maxAttempts: config.outbox.maxAttempts,
+    backoff: { baseMs: config.outbox.backoffBaseMs, capMs: config.outbox.backoffCapMs },
+  });
   const audit = new AuditService(new AuditRepo(database.db));
   const calendar = new CalendarService(new CalendarRepo(database.db, database.dialect), audit, { kv });
   const identity = new IdentityService(
@@ -238,6 +261,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     selfUrl,
   });
   const delivery = createDelivery({ config, database, kv, logger, pii, cases: applications.cases, catalog, dispatcher: outboxDispatcher, simulators, selfUrl });
+  const partners = createPartners({ config, database, kv, logger, pii, catalog, identity, applications, outbox, dispatcher: outboxDispatcher, province: provinceOptions(config, simulators, selfUrl) });
   const staff = new StaffService(
     new StaffRepo(database.db),
     new SessionStore<StaffSessionData>(kv, { name: 'ss', idleMs: config.staff.sessionIdleMinutes * 60_000, refreshMs: 0 }),
@@ -267,11 +291,13 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     applications,
     payments,
     delivery,
+    partners,
     async close() {
       simulators?.stop();
       await applications.sweep.stop();
       await payments.stop();
       await delivery.shipments.stop();
+      await partners.stop();
       await outboxDispatcher.stop();
       await Promise.allSettled([kv.close(), database.close()]);
     },

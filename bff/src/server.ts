@@ -52,6 +52,8 @@ export async function startServer(
   container.applications.sweep.start(config.applications.slaSweepSeconds * 1000);
   container.payments.start(config.payments.sweepSeconds * 1000);
   container.delivery.shipments.start(config.delivery.trackingSweepSeconds * 1000);
+  container.partners.evidence.start(config.openApi.purgeSeconds);
+  container.partners.province.job.start(config.province.catalogPushSeconds);
   logger.info({ url, db: config.db.kind, kv: config.kv.kind, simulators: Boolean(container.simulators), ms: Date.now() - started }, 'OneVisit BFF listening');
 
   let stopping: Promise<void> | null = null;

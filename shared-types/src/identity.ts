@@ -34,7 +34,7 @@ export const TokenExchangeRequestSchema = z.object({ token: z.string().min(20).m
 export const RefreshRequestSchema = z.object({ refreshToken: z.string().min(20).max(200) });
 
 export const LinkedIdentitySchema = z.object({
-  platform: z.enum(['wechat', 'alipay', 'phone', 'trusted_issuer']),
+  platform: z.enum(['wechat', 'alipay', 'phone', 'trusted_issuer', 'partner']),
   /** Masked: a phone as 138****5678, an openid shortened, an issuer by its name. */
   label: z.string(),
   linkedAt: z.string(),

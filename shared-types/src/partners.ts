@@ -185,22 +185,30 @@ const IpRuleSchema = z
   .trim()
   .regex(/^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]+(\/\d{1,3})?)$/, 'an IPv4/IPv6 address or CIDR range');
 
-export const PartnerSettingsSchema = z.object({
+/** The settings without defaults: an update changes exactly the fields it carries. */
+const PartnerSettingsFields = z.object({
   name: z.string().trim().min(2).max(60),
   algorithm: SignatureAlgorithmSchema,
   scopes: z.array(PartnerScopeSchema).min(1),
   /** Empty: any address. Otherwise the caller's address must fall in one of these. */
-  ipAllowList: z.array(IpRuleSchema).max(50).default([]),
-  rateLimitPerMinute: z.number().int().min(1).max(100_000).default(600),
+  ipAllowList: z.array(IpRuleSchema).max(50),
+  rateLimitPerMinute: z.number().int().min(1).max(100_000),
   /** Where status changes are pushed (https in production); null: the partner only pulls. */
-  webhookUrl: z.url().max(500).nullable().default(null),
+  webhookUrl: z.url().max(500).nullable(),
   /** A mapping profile id (GET partner-profiles lists them). */
-  profileId: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/).default('canonical'),
-  enabled: z.boolean().default(true),
+  profileId: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/),
+  enabled: z.boolean(),
+});
+export const PartnerSettingsSchema = PartnerSettingsFields.extend({
+  ipAllowList: PartnerSettingsFields.shape.ipAllowList.default([]),
+  rateLimitPerMinute: PartnerSettingsFields.shape.rateLimitPerMinute.default(600),
+  webhookUrl: PartnerSettingsFields.shape.webhookUrl.default(null),
+  profileId: PartnerSettingsFields.shape.profileId.default('canonical'),
+  enabled: PartnerSettingsFields.shape.enabled.default(true),
 });
 export const CreatePartnerRequestSchema = PartnerSettingsSchema.extend({ appId: PartnerAppIdSchema });
 export type CreatePartnerRequest = z.input<typeof CreatePartnerRequestSchema>;
-export const UpdatePartnerRequestSchema = PartnerSettingsSchema.partial();
+export const UpdatePartnerRequestSchema = PartnerSettingsFields.partial();
 export type UpdatePartnerRequest = z.input<typeof UpdatePartnerRequestSchema>;
 
 export const PartnerSecretInfoSchema = z.object({

@@ -1,3 +1,5 @@
+import { partnerMigrations } from '../modules/partners/migrations';
+import { provinceMigrations } from '../modules/partners/provinceMigrations';
 import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { calendarMigrations } from '../modules/calendar/migrations';
@@ -15,7 +17,7 @@ import { columnTypes, type DialectName } from './sql';
  * the next one. A module may keep its migrations beside it (`modules/<name>/migrations.ts`,
  * exporting a record of `NNNN_name` steps) and list them in `moduleMigrations` below.
  */
-const moduleMigrations: Record<string, MigrationStep>[] = [calendarMigrations, outboxMigrations, applicationMigrations, notificationMigrations, paymentMigrations, deliveryMigrations];
+const moduleMigrations: Record<string, MigrationStep>[] = [calendarMigrations, outboxMigrations, applicationMigrations, notificationMigrations, paymentMigrations, deliveryMigrations, partnerMigrations, provinceMigrations];
 
 const coreMigrations: Record<string, MigrationStep> = {
   '0001_catalog': async (db, dialect) => {

@@ -101,7 +101,8 @@ export class OutboxDispatcher {
   private readonly handlers = new Map<string, OutboxHandler>();
   private readonly now: () => Date;
   private readonly random: () => number;
-  private readonly maxAttempts: number;
+  /** Deliveries before an entry is dead (handlers that keep their own status need to know). */
+  readonly maxAttempts: number;
   private readonly backoff: BackoffOptions;
   private readonly leaseMs: number;
   private readonly handlerTimeoutMs: number;

@@ -12,6 +12,7 @@
  *   /sim/idp/<id>/.well-known/jwks.json trusted issuers hunan, hubei, chongqing, sichuan
  *   /sim/upstream/v1/{system}/cases…    signed police business systems (户政/出入境/交管/治安); they
  *                                        call back signed to `/open/v1/upstream/callback`
+ *   /sim/province/api/v1/…  the provincial platform receiving our signed pushes (catalogue, case events)
  *   /sim/dev/…              POST JSON hooks to mint codes and tokens without a phone
  */
 import Router from '@koa/router';
@@ -33,6 +34,11 @@ import type { SignedGatewayOptions } from '../adapters/signedGateway';
 import { FaultBoard, parseJsonObject, randomToken, readRawBody, SYSTEMS, type Fault, type SystemName } from './util';
 import { wechatSimulator, type WechatCredentials, type WechatFaceResultInput } from './wechat';
 import { notificationLog, type NotificationLog } from './notifications';
+import { generateProvinceCredentials, provinceSimulator, type ProvinceReceived, type ProvinceSimCredentials, type ProvinceSimulator } from './province';
+import type { SignatureAlgorithm } from '@onevisit/shared-types';
+import type { ProvinceClientOptions } from '../adapters/province';
+import type { MappingProfile } from '../modules/partners/mapping/profile';
+import { builtInProfiles, loadProfilesFromDir } from '../modules/partners/mapping/registry';
 
 export { HOUSEHOLD_RESIDENTS } from './household';
 export { SIM_IDP_ISSUERS, simulatedIssuers, type SimIdpId, type SimIssuer, type IdpClaims, type IdpTokenOptions } from './idp';
@@ -44,6 +50,7 @@ export type { NotificationLog, SentNotification } from './notifications';
 export type { UpstreamRule, UpstreamSimCredentials, UpstreamSimulator } from './upstream';
 export type { WechatPaySimulator } from './wechatpay';
 export type { CourierSimulator, CourierSimCredentials } from './courier';
+export type { ProvinceSimulator, ProvinceSimCredentials, ProvinceReceived } from './province';
 
 export interface SimulatorOptions {
   /** Mount prefix of the router; default `/sim`. */
@@ -68,6 +75,8 @@ export interface SimulatorOptions {
   wechatPay?: Omit<WechatPaySimulatorOptions, 'appId'>;
   /** The courier: delay of each parcel step (default 2000 ms). */
   courier?: { stepDelayMs?: number };
+  /** The provincial platform: the algorithm it issued our credentials for (default HMAC-SM3), its dialect (a profile or a profile id; default `hunan-province`), and where non-built-in profiles live. */
+  province?: { algorithm?: SignatureAlgorithm; profile?: MappingProfile | string; profilesDir?: string };
 }
 
 export interface SignedGatewayCredentials {
@@ -84,6 +93,7 @@ export interface SimulatorCredentials {
   face: SignedGatewayCredentials;
   upstream: UpstreamSimCredentials;
   courier: CourierSimCredentials;
+  province: ProvinceSimCredentials;
 }
 
 export interface SimulatorDevHooks {
@@ -120,6 +130,10 @@ export interface SimulatorDevHooks {
   alipaySubscribe(userId: string, templateIds: string[], options?: { longTerm?: boolean }): void;
   /** What the simulated WeChat, Alipay and SMS delivered to citizens. */
   notifications: NotificationLog;
+  /** What the simulated provincial platform received (catalogue versions, case events, every request). */
+  provinceReceived(): ProvinceReceived;
+  /** The provincial platform's next n requests fail (HTTP 500, or a hang until the caller times out). */
+  provinceFail(n: number, mode?: 'error' | 'timeout'): void;
 }
 
 export interface Simulators {
@@ -131,6 +145,8 @@ export interface Simulators {
   wechatPay: WechatPaySimulator;
   /** The EMS-style courier: waybills, parcel steps, signed tracking pushes. */
   courier: CourierSimulator;
+  /** The provincial platform receiving our pushes: what arrived, fault injection. */
+  province: ProvinceSimulator;
   /** Cancels the simulators' timers (upstream decisions and callbacks in flight). */
   stop(): void;
   router: Router;
@@ -145,7 +161,7 @@ export interface Simulators {
   adapterOptions(
     appBase: () => string,
     extra?: { timeoutMs?: number },
-  ): IdentityAdapterOptions & { upstream: UpstreamClientOptions; wechatPay: WechatPayClientOptions; courier: SignedGatewayOptions };
+  ): IdentityAdapterOptions & { upstream: UpstreamClientOptions; wechatPay: WechatPayClientOptions; courier: SignedGatewayOptions; province: Omit<ProvinceClientOptions, 'profile'> };
   dev: SimulatorDevHooks;
 }
 
@@ -177,6 +193,7 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     face: signedCredentials('face'),
     upstream: generateUpstreamCredentials(),
     courier: generateCourierCredentials(),
+    province: generateProvinceCredentials(options.province?.algorithm),
   };
 
   const wechat = wechatSimulator(sim, credentials.wechat, { quotaPerMinute: options.wechatQuotaPerMinute });
@@ -187,6 +204,7 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
   const idp = idpSimulator(sim, { audience: options.idpAudience });
   const wechatPay = wechatPaySimulator(sim, { appId: credentials.wechat.appId, ...options.wechatPay });
   const courier = courierSimulator(sim, { credentials: credentials.courier, callbackUrl: () => `${sim.publicBase()}/open/v1/courier/push`, stepDelayMs: options.courier?.stepDelayMs });
+  const province = provinceSimulator(sim, { credentials: credentials.province, profile: provinceProfile(options.province) });
   const upstream = upstreamSimulator(sim, {
     credentials: credentials.upstream,
     callbackUrl: () => `${sim.publicBase()}/open/v1/upstream/callback`,
@@ -215,6 +233,8 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     wechatSubscribe: (openid, templateIds, opts) => wechat.subscribe(openid, templateIds, opts),
     alipaySubscribe: (userId, templateIds, opts) => alipay.subscribe(userId, templateIds, opts),
     notifications: notificationLog(wechat, alipay, sms),
+    provinceReceived: () => province.received(),
+    provinceFail: (n, mode) => province.failNext(n, mode),
   };
 
   registerDevRoutes(sim, dev);
@@ -227,11 +247,13 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     alipay,
     wechatPay,
     courier,
+    province,
     stop: () => {
       upstream.stop();
       wechatPay.stop();
       courier.stop();
       alipay.stop();
+      province.stop();
     },
     issuers: (publicBase) => simulatedIssuers(publicBase ?? sim.publicBase(), prefix),
     adapterOptions(appBase, extra = {}) {
@@ -252,10 +274,20 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
         upstream: { baseUrl: at('/upstream'), ...credentials.upstream.gateway, ...t },
         wechatPay: wechatPay.clientOptions(at('/wechatpay'), t),
         courier: { baseUrl: at('/courier'), ...credentials.courier.gateway, ...t },
+        province: { baseUrl: at('/province'), ...credentials.province, ...t },
       };
     },
     dev,
   };
+}
+
+/** The provincial simulator's dialect: the profile given, or the built-in (or operators') profile of that id. */
+function provinceProfile(o: SimulatorOptions['province']): MappingProfile {
+  const wanted = o?.profile ?? 'hunan-province';
+  if (typeof wanted !== 'string') return wanted;
+  const found = [...builtInProfiles(), ...(o?.profilesDir ? loadProfilesFromDir(o.profilesDir) : [])].find((p) => p.id === wanted);
+  if (!found) throw new Error(`simulators: no mapping profile ${wanted} for the provincial platform`);
+  return found;
 }
 
 /** `/sim/dev/*`: POST JSON hooks for the H5 app, browser tests and developers (no phone needed). */
@@ -291,6 +323,7 @@ function registerDevRoutes(sim: SimContext, dev: SimulatorDevHooks) {
         `POST ${p}/dev/alipay/subscribe {userId, templateIds, longTerm?} · GET ${p}/dev/alipay/messages?userId=…`,
         `GET ${p}/dev/household/residents → the residents whose names are fixed`,
         `GET ${p}/dev/idp/issuers → the simulated trusted issuers`,
+        `GET ${p}/province/dev/received · POST ${p}/province/dev/fail {n, mode?: 'error' | 'timeout'} · POST ${p}/province/dev/reset`,
       ],
     };
   });

@@ -21,7 +21,8 @@ import { UpstreamBridge } from './upstreamBridge';
 export { applicationRoutes } from './routes';
 export { caseDeskRoutes } from './consoleRoutes';
 export { upstreamCallbackRouter } from './callbackRoute';
-export type { CaseNotice, CaseNotifier } from './service';
+export type { CaseNotice, CaseNotifier, CaseEventSink, CaseEventView } from './service';
+export { requestHash } from './intake';
 
 /** The applications capability, wired: what the app's routes and the server's timers use. */
 export interface Applications {

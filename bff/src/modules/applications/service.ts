@@ -13,6 +13,7 @@ import {
   type FormField,
   type MaterialRef,
   type Page,
+  type PendingMaterial,
   type PendingMaterialDeclaration,
   type ServiceItem,
   type UpdateDraftRequest,
@@ -57,6 +58,24 @@ export interface CaseNotice {
 }
 export interface CaseNotifier {
   enqueueCaseNotice(trx: Kysely<Tables>, notice: CaseNotice): Promise<unknown>;
+}
+
+/**
+ * Another capability that keeps its own record of case events, written in the move's transaction
+ * (the open API's partner feed and webhooks). Sees every event; filters for its audience itself.
+ */
+export interface CaseEventSink {
+  recordCaseEvents(trx: Transaction<Tables>, c: { caseNo: string; itemCode: string }, events: CaseEventView[]): Promise<void>;
+}
+/** A timeline event with its id, as event sinks and the open API see it. */
+export interface CaseEventView {
+  eventId: string;
+  at: string;
+  action: CaseAction;
+  state: CaseState;
+  actor: CaseActorRef['type'];
+  note: string | null;
+  visible: boolean;
 }
 
 export const UPSTREAM_SUBMIT_TOPIC = 'upstream.submit';
@@ -122,16 +141,28 @@ const MAX_MOVE_ATTEMPTS = 5;
 export class ApplicationService {
   private readonly repo: ApplicationRepo;
   private readonly now: () => Date;
+  private readonly sinks: CaseEventSink[] = [];
 
   constructor(private readonly deps: ApplicationServiceDeps) {
     this.repo = deps.repo;
     this.now = deps.now ?? (() => new Date());
   }
 
+  /** Registers a capability that records case events in the same transaction as each move. */
+  addEventSink(sink: CaseEventSink): void {
+    this.sinks.push(sink);
+  }
+
   // ---- citizen: create, submit, read ----
 
   /** Creates (and by default submits) a case. The same idempotency key returns the same case. */
-  async create(userId: string, request: CreateApplicationRequest, bundle?: { bundleCaseNo: string; formSchema: FormField[] }): Promise<{ detail: ApplicationDetail; created: boolean }> {
+  async create(
+    userId: string,
+    request: CreateApplicationRequest,
+    bundle?: { bundleCaseNo: string; formSchema: FormField[] },
+    /** Written in the transaction that inserts the case (e.g. a partner's serial number → this case). */
+    withCreate?: (trx: Transaction<Tables>, caseNo: string) => Promise<void>,
+  ): Promise<{ detail: ApplicationDetail; created: boolean }> {
     const hash = intake.requestHash({ ...request, idempotencyKey: undefined });
     const replay = await this.replayOf(userId, request.idempotencyKey, hash);
     if (replay) return { detail: await this.detailFor(userId, replay.case_no), created: false };
@@ -148,6 +179,7 @@ export class ApplicationService {
         await this.repo.insertCase(trx, row);
         await this.attach(trx, caseNo, prepared.uploads, request.materials ?? [], 'submission', now);
         await this.repo.insertPending(trx, this.pendingRows(caseNo, request.pendingMaterials ?? []));
+        await withCreate?.(trx, caseNo);
       });
     } catch (err) {
       // Two requests with one key raced: the loser answers with the winner's case.
@@ -299,6 +331,15 @@ export class ApplicationService {
     return { caseNo: row.case_no, userId: row.user_id, itemName: row.item_name, state: row.state as CaseState, deliveryOption: row.delivery_option };
   }
 
+  // ---- for the open API (partners act for the case's applicant) ----
+
+  /** The case's progress as a partner platform sees it: visible timeline with event ids, pending materials. */
+  async progress(caseNo: string): Promise<{ row: CaseRow; timeline: CaseEventView[]; pending: PendingMaterial[] }> {
+    const row = await this.requireCase(caseNo);
+    const [events, pending] = await Promise.all([this.repo.events(caseNo), this.repo.pending(caseNo)]);
+    return { row, timeline: events.filter((e) => e.visible === 1).map(eventWithId), pending: pending.map(views.pendingView) };
+  }
+
   // ---- shared reads ----
 
   async requireCase(caseNo: string): Promise<CaseRow> {
@@ -410,6 +451,7 @@ export class ApplicationService {
         await enqueue(trx, { topic: CASE_CLOSED_TOPIC, dedupeKey: caseNo, payload: { caseNo } });
       }
       await this.notify(trx, row, events);
+      for (const sink of this.sinks) await sink.recordCaseEvents(trx, { caseNo, itemCode: row.item_code }, events.map(eventWithId));
     });
     return { ...row, ...changes, version: row.version + 1 } as CaseRow;
   }
@@ -585,4 +627,8 @@ function followUp({ state, action }: Pick<PlannedEvent, 'state' | 'action'>, row
   }
   if (state === 'producing' && row.delivery_option === 'electronic') return { action: 'complete', note: '电子证明已签发，可在“我的办件”中查看' };
   return null;
+}
+
+function eventWithId(e: CaseEventRow): CaseEventView {
+  return { eventId: e.event_id, at: fromDbTime(e.at), action: e.action as CaseAction, state: e.state as CaseState, actor: e.actor as CaseActorRef['type'], note: e.note, visible: e.visible === 1 };
 }

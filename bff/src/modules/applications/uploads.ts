@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { UPLOAD_FILE_FIELD, type Upload } from '@onevisit/shared-types';
 import { newId, toDbTime, fromDbTime } from '../../db/sql';
@@ -29,6 +30,21 @@ export class MaterialUploads {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > this.maxBytes + ENVELOPE_BYTES) throw tooLarge(this.maxBytes);
     const { stored, fileName } = await this.parse(req);
+    return this.record(userId, stored, fileName);
+  }
+
+  /** A file that arrived inline (the open API's base64 materials): checked and stored like an upload. */
+  async receiveBytes(userId: string, bytes: Buffer, declared: { fileName: string; contentType: string }): Promise<Upload> {
+    if (bytes.length > this.maxBytes) throw tooLarge(this.maxBytes);
+    const stored = await this.storage
+      .put(Readable.from([bytes]), { declaredName: declared.fileName, declaredMime: declared.contentType, maxBytes: this.maxBytes })
+      .catch((err: unknown) => {
+        throw storageRefusal(err, this.maxBytes);
+      });
+    return this.record(userId, stored, declared.fileName);
+  }
+
+  private async record(userId: string, stored: StoredObject, fileName: string | undefined): Promise<Upload> {
     const upload = { upload_id: newId('upl'), user_id: userId, storage_key: stored.key, file_name: safeFileName(fileName), content_type: stored.mime, bytes: stored.bytes, sha256: stored.sha256, created_at: toDbTime(new Date()) };
     await this.repo.insertUpload(upload);
     return { uploadId: upload.upload_id, fileName: upload.file_name, contentType: stored.mime, bytes: stored.bytes, sha256: stored.sha256, uploadedAt: fromDbTime(upload.created_at) };

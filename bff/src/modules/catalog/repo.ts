@@ -69,6 +69,16 @@ export class CatalogRepo {
     return rows.map(itemFromRow);
   }
 
+  /** Items (enabled or not) changed after the keyset position, oldest change first. */
+  async itemsChangedAfter(after: { updatedAt: string; itemCode: string } | null, limit: number): Promise<{ item: ServiceItem; updatedAt: string }[]> {
+    let q = this.db.selectFrom('catalog_items').select(['body', 'updated_at', 'item_code']);
+    if (after) {
+      q = q.where((eb) => eb.or([eb('updated_at', '>', after.updatedAt), eb.and([eb('updated_at', '=', after.updatedAt), eb('item_code', '>', after.itemCode)])]));
+    }
+    const rows = await q.orderBy('updated_at', 'asc').orderBy('item_code', 'asc').limit(limit).execute();
+    return rows.map((r) => ({ item: itemFromRow(r), updatedAt: typeof r.updated_at === 'string' ? r.updated_at : toDbTime(r.updated_at as Date) }));
+  }
+
   async allEnabledItems(): Promise<ServiceItem[]> {
     const rows = await this.db.selectFrom('catalog_items').select(['body', 'updated_at']).where('enabled', '=', 1).execute();
     return rows.map(itemFromRow);

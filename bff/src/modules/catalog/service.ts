@@ -3,6 +3,7 @@ import {
   BundleInputSchema,
   DOMAINS,
   ITEM_TYPES,
+  OpenCatalogItemSchema,
   ServiceItemInputSchema,
   type BundleDetail,
   type BundleInput,
@@ -10,6 +11,7 @@ import {
   type DomainListResponse,
   type DomainSummary,
   type ItemListResponse,
+  type OpenCatalogPage,
   type SearchResponse,
   type ServiceItem,
   type ServiceItemInput,
@@ -87,6 +89,25 @@ export class CatalogService {
   }
 
   /** For other modules (applications, open API): the item or ITEM_NOT_FOUND. */
+  /**
+   * Incremental sync for partner platforms: items changed after the cursor (disabled ones too, so
+   * a partner learns an item was withdrawn), oldest change first, and the cursor to continue from.
+   */
+  async changesSince(cursor: string | undefined, limit: number): Promise<OpenCatalogPage> {
+    const after = decodeSyncCursor(cursor);
+    const payload = await this.cached(`changes:${cursor ?? '-'}:${limit}`, async (): Promise<OpenCatalogPage> => {
+      const rows = await this.repo.itemsChangedAfter(after, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(({ item }) => OpenCatalogItemSchema.parse(item)),
+        nextCursor: last ? encodeSyncCursor(last.updatedAt, last.item.itemCode) : (cursor ?? encodeSyncCursor('0000-00-00 00:00:00.000', '')),
+        hasMore: rows.length > limit,
+      };
+    });
+    return JSON.parse(payload.json) as OpenCatalogPage;
+  }
+
   async requireItem(itemCode: string): Promise<ServiceItem> {
     return JSON.parse((await this.item(itemCode)).json) as ServiceItem;
   }
@@ -185,4 +206,17 @@ export class CatalogService {
     await this.cache.bump();
     return items.length;
   }
+}
+
+/** The sync position: the last item's change time and code (keyset), opaque to partners. */
+function encodeSyncCursor(updatedAt: string, itemCode: string): string {
+  return `c${Buffer.from(`${updatedAt}|${itemCode}`, 'utf8').toString('base64url')}`;
+}
+
+function decodeSyncCursor(cursor: string | undefined): { updatedAt: string; itemCode: string } | null {
+  if (cursor === undefined) return null;
+  const text = cursor.startsWith('c') ? Buffer.from(cursor.slice(1), 'base64url').toString('utf8') : '';
+  const m = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3})\|([0-9A-Z]{0,40})$/.exec(text);
+  if (!m) throw new AppError('CURSOR_INVALID', 'the cursor is not one this sync returned');
+  return { updatedAt: m[1], itemCode: m[2] };
 }

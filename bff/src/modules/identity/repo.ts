@@ -4,7 +4,7 @@ import { toDbTime } from '../../db/sql';
 import type { UsersTable } from '../../db/schema';
 
 export type UserRow = UsersTable;
-export type IdentityPlatform = 'wechat' | 'alipay' | 'phone' | 'trusted_issuer';
+export type IdentityPlatform = 'wechat' | 'alipay' | 'phone' | 'trusted_issuer' | 'partner';
 
 export interface IdentityRow {
   platform: IdentityPlatform;

@@ -1,5 +1,5 @@
 import { createHash, randomInt, randomBytes, timingSafeEqual } from 'node:crypto';
-import { maskIdNumber, maskPhone, type CitizenDetail, type CitizenSummary, type UnmaskableField, type Eligibility, type FaceMethod, type FaceStartResponse, type IdentityLevel, type Me, type SessionResponse } from '@onevisit/shared-types';
+import { isValidIdNumber, maskIdNumber, maskPhone, type CitizenDetail, type CitizenSummary, type UnmaskableField, type Eligibility, type FaceMethod, type FaceStartResponse, type IdentityLevel, type Me, type SessionResponse } from '@onevisit/shared-types';
 import type { IdentityAdapters } from '../../adapters/ports';
 import { AdapterError } from '../../adapters/errors';
 import { fromDbTime, newId, toDbTime } from '../../db/sql';
@@ -139,26 +139,47 @@ export class IdentityService {
 
   /** Mutual recognition: a trusted issuer's token → the local person with that ID number. */
   async exchangeToken(token: string): Promise<SessionResponse> {
+    return this.sessionFor(await this.recognisedUser(token), 'trusted_issuer');
+  }
+
+  /**
+   * The local citizen behind a trusted issuer's token (mutual recognition), created or linked on
+   * first sight; the token is single-use. Also how the open API identifies a partner's applicant.
+   */
+  async recognisedUser(token: string): Promise<string> {
     const identity = await this.issuers.verify(token);
-    const subject = `${identity.issuerId}:${identity.subject}`;
+    return this.vouchedUser({ platform: 'trusted_issuer', subject: `${identity.issuerId}:${identity.subject}`, label: identity.issuerName }, identity);
+  }
+
+  /**
+   * The citizen a partner platform vouches for with its own checks (open API scope
+   * `identity:attest`): real name always, real person when it attests L3 with a face check.
+   */
+  async attestedUser(partner: { appId: string; name: string }, person: { name: string; idNumber: string; level: 'L2' | 'L3'; verifiedAt: Date }): Promise<string> {
+    const idNumber = person.idNumber.toUpperCase();
+    if (!isValidIdNumber(idNumber)) throw new AppError('VALIDATION_FAILED', 'the attested ID number fails its check digit', { issues: [{ field: 'body.applicant.idNumber', message: 'check digit (GB 11643) does not match' }] });
+    const subject = `${partner.appId}:${this.pii.blindIndex('idNumber', idNumber).slice(0, 32)}`;
+    return this.vouchedUser({ platform: 'partner', subject, label: partner.name }, { name: person.name, idNumber, level: person.level, issuedAt: person.verifiedAt });
+  }
+
+  private async vouchedUser(link: { platform: IdentityPlatform; subject: string; label: string }, identity: { name: string; idNumber: string; level: 'L2' | 'L3'; issuedAt: Date }): Promise<string> {
     const idBidx = this.pii.blindIndex('idNumber', identity.idNumber);
-    const linked = await this.repo.findIdentity('trusted_issuer', subject);
+    const linked = await this.repo.findIdentity(link.platform, link.subject);
     const byIdNumber = linked ? undefined : await this.repo.findUserByIdNumberIndex(idBidx);
-    let userId = linked?.userId ?? byIdNumber?.user_id;
+    const userId = linked?.userId ?? byIdNumber?.user_id;
     const verifiedAt = toDbTime(identity.issuedAt);
     if (!userId) {
-      userId = await this.userFor('trusted_issuer', subject, identity.issuerName, {
+      return this.userFor(link.platform, link.subject, link.label, {
         name_enc: this.pii.encrypt('name', identity.name),
         id_number_enc: this.pii.encrypt('idNumber', identity.idNumber),
         id_number_bidx: idBidx,
         real_name_at: verifiedAt,
         face_verified_at: identity.level === 'L3' ? verifiedAt : null,
       });
-    } else {
-      await this.repo.linkIdentity(userId, { platform: 'trusted_issuer', subject, label: identity.issuerName });
-      if (identity.level === 'L3') await this.repo.updateUser(userId, { face_verified_at: verifiedAt });
     }
-    return this.sessionFor(userId, 'trusted_issuer');
+    await this.repo.linkIdentity(userId, link);
+    if (identity.level === 'L3') await this.repo.updateUser(userId, { face_verified_at: verifiedAt });
+    return userId;
   }
 
   async refresh(refreshToken: string): Promise<SessionResponse> {
