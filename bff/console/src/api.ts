@@ -15,9 +15,15 @@ import type {
   CitizenDetail,
   CitizenSummary,
   ConsoleSession,
+  CreatePartnerRequest,
   ErrorCode,
+  MappingProfileList,
   OutboxEntry,
   Page,
+  Partner,
+  PartnerCall,
+  PartnerList,
+  PartnerSecretIssued,
   PaymentOrder,
   ReconciliationMismatch,
   ServiceItem,
@@ -28,6 +34,9 @@ import type {
   StaffCaseSummary,
   StaffRole,
   UnmaskableField,
+  UpdatePartnerRequest,
+  WebhookDelivery,
+  WebhookDeliveryStatus,
 } from '@onevisit/shared-types/client';
 import type { ReconcilableChannel } from './payments';
 
@@ -187,4 +196,24 @@ export const api = {
 
   /** The public catalogue entry of an item: form field labels and which materials allow 容缺受理. */
   catalogItem: (itemCode: string) => request<ServiceItem>('GET', apiPaths.catalogItem(itemCode), undefined, undefined, API_PREFIX),
+
+  // Open-API partners. A `PartnerSecretIssued` carries a secret shown once: never keep it beyond its dialog.
+  partners: () => request<PartnerList>('GET', consolePaths.partners),
+  createPartner: (body: CreatePartnerRequest) => request<PartnerSecretIssued>('POST', consolePaths.partners, body),
+  partner: (appId: string) => request<Partner>('GET', consolePaths.partner(appId)),
+  /** Only the fields that changed (`buildUpdateBody`). */
+  updatePartner: (appId: string, body: UpdatePartnerRequest) => request<Partner>('PATCH', consolePaths.partner(appId), body),
+  /** A new current signing secret (`secret`); the old one becomes "previous" and stays valid until retired. */
+  rotatePartnerSecret: (appId: string) => request<PartnerSecretIssued>('POST', consolePaths.partnerSecretRotate(appId), {}),
+  /** 409 PARTNER_NO_PREVIOUS_SECRET: there is none (already retired). */
+  retirePartnerSecret: (appId: string) => request<Partner>('DELETE', consolePaths.partnerSecretPrevious(appId)),
+  /** A new webhook signing secret (`webhookSecret`). */
+  rotatePartnerWebhookSecret: (appId: string) => request<PartnerSecretIssued>('POST', consolePaths.partnerWebhookSecretRotate(appId), {}),
+  partnerProfiles: () => request<MappingProfileList>('GET', consolePaths.partnerProfiles),
+  partnerWebhooks: (query: { appId?: string; status?: WebhookDeliveryStatus; caseNo?: string; page: number; pageSize: number }) =>
+    request<Page<WebhookDelivery>>('GET', consolePaths.partnerWebhooks, undefined, query),
+  /** Only a `dead` delivery: 409 WEBHOOK_DELIVERY_NOT_DEAD, 404 WEBHOOK_DELIVERY_NOT_FOUND. */
+  retryPartnerWebhook: (deliveryId: string) => request<WebhookDelivery>('POST', consolePaths.partnerWebhookRetry(deliveryId), {}),
+  /** The evidence log of open-API calls; the query comes from `callsQuery`. */
+  partnerCalls: (query: Query) => request<Page<PartnerCall>>('GET', consolePaths.partnerCalls, undefined, query),
 };

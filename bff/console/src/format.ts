@@ -73,6 +73,12 @@ const ERROR_HEADLINES: Partial<Record<ErrorCode | 'NETWORK_ERROR' | 'BAD_RESPONS
   PENDING_MATERIAL_NOT_FOUND: '未找到该容缺材料',
   STORAGE_NOT_FOUND: '材料文件不存在',
   PAYMENT_CHANNEL_UNAVAILABLE: '该支付渠道未开通',
+  PARTNER_NOT_FOUND: '未找到该合作方',
+  PARTNER_EXISTS: '该 AppID 已被使用',
+  PARTNER_NO_PREVIOUS_SECRET: '没有可停用的旧密钥（可能已被他人停用），未执行',
+  MAPPING_PROFILE_UNKNOWN: '映射配置不存在',
+  WEBHOOK_DELIVERY_NOT_FOUND: '未找到该推送记录',
+  WEBHOOK_DELIVERY_NOT_DEAD: '该推送已不是失败状态（可能已被他人重新推送），未执行',
   NETWORK_ERROR: '网络连接失败',
   BAD_RESPONSE: '服务器返回了无法识别的内容',
 };

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { CALENDAR_YEAR_MAX, CALENDAR_YEAR_MIN } from '@onevisit/shared-types/client';
 import { parseQueueFilter, queueHref, type QueueFilter } from './cases';
 import { parseReconFilter, reconHref, type ReconFilter } from './payments';
+import { callsHref, parseCallsFilter, parseWebhookFilter, webhookHref, type CallsFilter, type WebhookFilter } from './partners';
 
 export type Route =
   | { name: 'citizens' }
@@ -21,6 +22,11 @@ export type Route =
   | { name: 'case'; caseNo: string }
   /** Reconciliation findings; the bill date (default yesterday in Beijing time) and page live in the hash. */
   | { name: 'reconciliation'; filter: ReconFilter }
+  /** Open-API partners: the registry, one partner, its webhook deliveries and the call evidence (filters in the hash: ids and paths only). */
+  | { name: 'partners' }
+  | { name: 'partner'; appId: string }
+  | { name: 'partnerWebhooks'; filter: WebhookFilter }
+  | { name: 'partnerCalls'; filter: CallsFilter }
   | { name: 'notFound'; path: string };
 
 /** Filters a link may preset on the audit page (opaque ids only, never personal data). */
@@ -68,6 +74,16 @@ export function parseHash(hash: string): Route {
     }
   }
   if (segments[0] === 'reconciliation' && segments.length === 1) return { name: 'reconciliation', filter: parseReconFilter(search) };
+  if (segments[0] === 'partners' && segments.length === 1) return { name: 'partners' };
+  if (segments[0] === 'partners' && segments.length === 2) {
+    try {
+      return { name: 'partner', appId: decodeURIComponent(segments[1]) };
+    } catch {
+      return { name: 'notFound', path };
+    }
+  }
+  if (segments[0] === 'partner-webhooks' && segments.length === 1) return { name: 'partnerWebhooks', filter: parseWebhookFilter(search) };
+  if (segments[0] === 'partner-calls' && segments.length === 1) return { name: 'partnerCalls', filter: parseCallsFilter(search) };
   return { name: 'notFound', path };
 }
 
@@ -88,6 +104,12 @@ export const hrefs = {
   case: (caseNo: string) => `#/cases/${encodeURIComponent(caseNo)}`,
   reconciliation: '#/reconciliation',
   reconciliationFiltered: (filter: ReconFilter) => reconHref(filter),
+  partners: '#/partners',
+  partner: (appId: string) => `#/partners/${encodeURIComponent(appId)}`,
+  partnerWebhooks: '#/partner-webhooks',
+  partnerWebhooksFiltered: (filter: WebhookFilter) => webhookHref(filter),
+  partnerCalls: '#/partner-calls',
+  partnerCallsFiltered: (filter: CallsFilter) => callsHref(filter),
 };
 
 export function navigate(href: string): void {

@@ -17,6 +17,7 @@ const PLATFORM_NAMES: Record<LinkedIdentity['platform'], string> = {
   alipay: '支付宝',
   phone: '手机号',
   trusted_issuer: '互认平台',
+  partner: '合作平台',
 };
 
 interface Revealed {

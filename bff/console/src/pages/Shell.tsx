@@ -10,6 +10,10 @@ import { CaseView } from './CaseView';
 import { CitizenSearchPage, type CitizenSearchState } from './CitizenSearch';
 import { CitizenView } from './CitizenView';
 import { OutboxPage } from './Outbox';
+import { PartnerCallsPage } from './PartnerCalls';
+import { PartnersPage } from './Partners';
+import { PartnerView } from './PartnerView';
+import { PartnerWebhooksPage } from './PartnerWebhooks';
 import { ReconciliationPage } from './Reconciliation';
 import { StaffPage } from './Staff';
 
@@ -29,6 +33,9 @@ const NAV: NavItem[] = [
   { id: 'nav-audit', href: hrefs.audit, label: '审计日志', permission: 'audit:read', active: (r) => r.name === 'audit' },
   { id: 'nav-calendar', href: hrefs.calendar, label: '工作日历', permission: 'catalog:manage', active: (r) => r.name === 'calendar' },
   { id: 'nav-outbox', href: hrefs.outbox, label: '投递队列', permission: 'audit:read', active: (r) => r.name === 'outbox' },
+  { id: 'nav-partners', href: hrefs.partners, label: '合作方', permission: 'partners:read', active: (r) => r.name === 'partners' || r.name === 'partner' },
+  { id: 'nav-partner-webhooks', href: hrefs.partnerWebhooks, label: '状态推送', permission: 'partners:read', active: (r) => r.name === 'partnerWebhooks' },
+  { id: 'nav-partner-calls', href: hrefs.partnerCalls, label: '调用记录', permission: 'partners:read', active: (r) => r.name === 'partnerCalls' },
 ];
 
 const ROUTE_PERMISSION: Record<Route['name'], Permission | null> = {
@@ -41,6 +48,10 @@ const ROUTE_PERMISSION: Record<Route['name'], Permission | null> = {
   cases: 'cases:read',
   case: 'cases:read',
   reconciliation: 'cases:read',
+  partners: 'partners:read',
+  partner: 'partners:read',
+  partnerWebhooks: 'partners:read',
+  partnerCalls: 'partners:read',
   notFound: null,
 };
 
@@ -69,6 +80,10 @@ export function Shell({ onLogout }: { onLogout: () => Promise<void> }) {
   else if (route.name === 'outbox') page = <OutboxPage />;
   else if (route.name === 'cases') page = <CaseQueuePage filter={route.filter} />;
   else if (route.name === 'reconciliation') page = <ReconciliationPage filter={route.filter} />;
+  else if (route.name === 'partners') page = <PartnersPage />;
+  else if (route.name === 'partner') page = <PartnerView key={route.appId} appId={route.appId} />;
+  else if (route.name === 'partnerWebhooks') page = <PartnerWebhooksPage filter={route.filter} />;
+  else if (route.name === 'partnerCalls') page = <PartnerCallsPage filter={route.filter} />;
   else if (route.name === 'case') page = <CaseView key={route.caseNo} caseNo={route.caseNo} backHref={queueHref} />;
   else page = <AuditPage key={JSON.stringify(route.filter)} initialFilter={route.filter} />;
 
