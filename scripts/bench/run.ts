@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { caseCount, outboxState, setupApplications } from './applications';
+import { BENCH_ADMIN, setupOpenApi } from './openApi';
 import { deliveriesOf, orderState, paymentConfirmations, setupStorm, signedNotice, startNoticeCapture, until, type CapturedNotice, type NoticeCapture } from './notifications';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -273,6 +274,8 @@ async function main() {
       PUBLIC_BASE_URL: capture.url,
       // Only the storm may pay its order: no query to the channel for an hour of silence.
       PAYMENT_QUERY_AFTER_SECONDS: '3600',
+      CONSOLE_ADMIN_USERNAME: BENCH_ADMIN.username,
+      CONSOLE_ADMIN_PASSWORD: BENCH_ADMIN.password,
     };
     // First start migrates and seeds an empty database; the second is a plain restart.
     const first = await startChild('bff/src/server.ts', appEnv);
@@ -283,6 +286,13 @@ async function main() {
     const list = (await (await fetch(`${app.base}/api/v1/catalog/items?pageSize=20`)).json()) as { items: { itemCode: string }[] };
     rows.push(await measure(mode, 'item detail (20 items)', app.base, { paths: list.items.map((i) => `/api/v1/catalog/items/${i.itemCode}`) }));
     rows.push(await measure(mode, 'search (10 queries)', app.base, { paths: SEARCHES.map((q) => `/api/v1/catalog/search?q=${encodeURIComponent(q)}`) }));
+
+    // Issue 6: signed open-API reads, each request signed afresh (HMAC-SM3, the provincial choice).
+    const open = await setupOpenApi(app.base, 'HMAC-SM3');
+    const signed = (path: string): autocannon.Request => ({ method: 'GET', path, setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...open.headers('GET', path) } }) });
+    rows.push(await measure(mode, 'open: catalogue sync (100)', app.base, { requests: [signed('/open/v1/catalog/items?limit=100')] }));
+    rows.push(await measure(mode, 'open: case status', app.base, { requests: [signed(`/open/v1/cases/${open.caseNo}`)] }));
+    rows.push(await measure(mode, 'open: case by serial', app.base, { requests: [signed(`/open/v1/cases/by-serial/${open.serialNo}`)] }));
 
     // Before the applications: their submit run leaves a backlog of notices for the outbox dispatcher.
     const storm = await notificationStorm(mode, app.base, capture);
@@ -363,6 +373,16 @@ memory first (the version is re-read from the KV at most once a second), then th
 MariaDB + Redis the only per-request round-trip is the rate limiter's counter in Redis. What separates the routes
 from the baseline is the work every citizen request does: request id, access log line (pino, masking), metrics
 histogram, rate limit, routing, ETag/conditional check, and a 2–6 KB body instead of 17 bytes.
+
+Open API (issue 6): a partner platform registered through the console (HMAC-SM3, the provincial platform's choice,
+rate limit raised out of the way) signs every request afresh — its own nonce and timestamp, the SM3 hash of the empty
+body, HMAC-SM3 over the seven-line string to sign (docs/open-api.md). Each request then costs what every partner call
+costs: the partner's registry entry (cached in the process for 5 s), the per-partner rate counter and the nonce's
+set-if-absent in the KV (two Redis round-trips on MariaDB + Redis), the SM3 body hash and HMAC, the scope, the mapping
+profile (canonical here), and one evidence row inserted per call (request id, partner, path, body hash, signature
+result, status, latency) — the write the citizen routes do not have. "Catalogue sync" is the first page of 100 items
+(from the catalogue's versioned cache, ≈ 150 KB of JSON); "case status" and "case by serial" read the partner's link to
+the case, the case row, its timeline and pending materials.
 
 Payment notification storm (issue 5): ${STORM.toLocaleString('en')} identical copies of one signed WeChat Pay
 TRANSACTION.SUCCESS notification for one order, POSTed to \`/open/v1/payments/wechat/notify\` on ${CONNECTIONS} connections; req/s
