@@ -26,6 +26,7 @@ import { applicationRoutes, caseDeskRoutes, upstreamCallbackRouter } from './mod
 import { paymentConsoleRoutes, paymentNoticeRouter, paymentRoutes } from './modules/payments';
 import { courierPushRouter, deliveryConsoleRoutes, deliveryRoutes } from './modules/delivery';
 import { openApiRoutes, partnerConsoleRoutes } from './modules/partners';
+import { jwksRouter, licenceLibraryCallbackRouter, licenceOpenRoutes, licenceRoutes } from './modules/licences';
 
 const DOCS_HTML = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>OneVisit API</title>
@@ -138,6 +139,7 @@ export function createApp(container: Container): Koa {
     }),
     ...paymentRoutes(container.payments),
     ...deliveryRoutes(container.delivery.addresses, container.delivery.shipments),
+    ...licenceRoutes(container.licences.service, container.partners.registry),
   );
   const consoleApi = new ApiRouter(CONSOLE_API_PREFIX, {
     validateResponses: config.validateResponses,
@@ -163,7 +165,7 @@ export function createApp(container: Container): Koa {
   const openApi = new ApiRouter(OPEN_API_PREFIX, {
     validateResponses: config.validateResponses,
     authenticators: { partner: container.partners.gateway.authenticator() },
-  }).add(...openApiRoutes({ catalog: container.catalog, cases: container.partners.cases, feed: container.partners.feed }));
+  }).add(...openApiRoutes({ catalog: container.catalog, cases: container.partners.cases, feed: container.partners.feed }), ...licenceOpenRoutes(container.licences.service));
   const ops = new ApiRouter('', { validateResponses: config.validateResponses }).add(
     ...healthRoutes(
       [
@@ -194,11 +196,14 @@ export function createApp(container: Container): Koa {
   app.use(compress({ threshold: 2048 }));
   app.use(ops.router.routes());
   app.use(opsRouter(container, openapi).routes());
+  // Public keys of presentation tokens and the front-desk verifier page (offline verification).
+  app.use(jwksRouter(container.licences.keys).routes());
   app.use(onlyUnder(API_PREFIX, rateLimitByIp(limiter)));
   // Signed over the raw bytes: before any body parser.
   app.use(upstreamCallbackRouter(container.applications.upstream, container.applications.callbackCredentials, container.kv).routes());
   app.use(paymentNoticeRouter(container.payments).routes());
   app.use(courierPushRouter(container.delivery.shipments, container.delivery.pushCredentials, container.kv).routes());
+  app.use(licenceLibraryCallbackRouter(container.licences.service, container.licences.callbackCredentials, container.kv).routes());
   // The partner routes: signature checked over the raw body, evidence recorded, the partner's dialect spoken.
   app.use(container.partners.gateway.door((ctx) => ctx.path.startsWith(`${OPEN_API_PREFIX}/`) && openApi.router.match(ctx.path, ctx.method).route));
   app.use(openApi.router.routes());

@@ -16,6 +16,19 @@ const optionalUrl = (protocols: string[]) =>
 
 const boolFlag = z.stringbool().default(false);
 
+/** A licence signing key's id: printable, URL- and header-safe. */
+const LICENCE_KID = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'kid must be 1–64 letters, digits, . _ or -');
+const B64URL = z.string().regex(/^[A-Za-z0-9_-]+$/, { error: (i) => (i.input === undefined ? 'is missing' : 'must be base64url') });
+/** A private presentation signing key: ES256 (EC P-256) or EdDSA (OKP Ed25519), with its kid. */
+const LicencePrivateJwkSchema = z.discriminatedUnion(
+  'alg',
+  [
+    z.looseObject({ alg: z.literal('ES256'), kid: LICENCE_KID, kty: z.literal('EC', 'kty must be EC'), crv: z.literal('P-256', 'crv must be P-256'), x: B64URL, y: B64URL, d: B64URL }),
+    z.looseObject({ alg: z.literal('EdDSA'), kid: LICENCE_KID, kty: z.literal('OKP', 'kty must be OKP'), crv: z.literal('Ed25519', 'crv must be Ed25519'), x: B64URL, d: B64URL }),
+  ],
+  { error: 'alg must be ES256 or EdDSA' },
+);
+
 /** Notifications: JSON `{"<case action>": "<template id>"}`, e.g. `{"accept": "Qx…"}`. */
 const templateIdMap = (id: RegExp) =>
   z
@@ -103,6 +116,15 @@ const EnvSchema = z.object({
   /** What the upstream systems sign their status callbacks with. */
   UPSTREAM_CALLBACK_APP_KEY: z.string().min(4).optional(),
   UPSTREAM_CALLBACK_APP_SECRET: z.string().min(16).optional(),
+  /**
+   * The provincial licence library (电子证照库); unset → the simulator. Our keys for the calls we
+   * sign, and the keys its status callbacks to /open/v1/licence-library/callback are signed with.
+   */
+  LICENCE_LIBRARY_BASE_URL: optionalUrl(['http', 'https']),
+  LICENCE_LIBRARY_APP_KEY: z.string().min(4).optional(),
+  LICENCE_LIBRARY_APP_SECRET: z.string().min(16).optional(),
+  LICENCE_LIBRARY_CALLBACK_APP_KEY: z.string().min(4).optional(),
+  LICENCE_LIBRARY_CALLBACK_APP_SECRET: z.string().min(16).optional(),
   /** Simulated upstream: delay of each decision step (dev and tests). */
   SIM_UPSTREAM_STEP_MS: z.coerce.number().int().min(0).max(600_000).default(1500),
   /** How often the SLA sweep marks yellow and red cases; 0 turns it off (tests drive it). */
@@ -223,6 +245,60 @@ const EnvSchema = z.object({
     .optional(),
   PII_ACTIVE_KEY_ID: z.string().regex(/^[a-z0-9]{1,8}$/).optional(),
   BLIND_INDEX_KEY: z.base64().refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes').optional(),
+  /**
+   * E-licence presentation signing keys: a JSON array of private JWKs, each with `kid` and `alg`
+   * (ES256: kty EC, crv P-256; EdDSA: kty OKP, crv Ed25519). Every key's public half is published
+   * at /.well-known/jwks.json; only LICENCE_SIGNING_KID (default: the last key) signs, so a new key
+   * is added and made active while tokens of the old one still verify. Unset ⇒ an ES256 key is
+   * generated once into DATA_DIR/licence-keys.json (not in production).
+   */
+  LICENCE_SIGNING_KEYS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of private JWKs [{kty, crv, x, y?, d, kid, alg}]' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z
+        .array(z.unknown(), 'must be a JSON array of private JWKs [{kty, crv, x, y?, d, kid, alg}]')
+        .min(1, 'must hold at least one key')
+        .max(20, 'holds at most 20 keys')
+        .transform((keys, ctx) => {
+          const parsed = [];
+          for (const [i, key] of keys.entries()) {
+            const result = LicencePrivateJwkSchema.safeParse(key);
+            if (!result.success) {
+              const issue = result.error.issues[0];
+              const kid = key && typeof key === 'object' && 'kid' in key ? ` (${String(key.kid)})` : '';
+              ctx.addIssue({ code: 'custom', message: `key ${i}${kid}: ${[...issue.path.map(String), ''].join(' ')}${issue.message}` });
+              return z.NEVER;
+            }
+            parsed.push(result.data);
+          }
+          if (new Set(parsed.map((k) => k.kid)).size !== parsed.length) {
+            ctx.addIssue({ code: 'custom', message: 'kids must be unique' });
+            return z.NEVER;
+          }
+          return parsed;
+        })
+        .optional(),
+    ),
+  /** The kid of LICENCE_SIGNING_KEYS that signs new presentation tokens (default: the last key). */
+  LICENCE_SIGNING_KID: LICENCE_KID.optional(),
+  /** The `iss` of our presentation tokens. */
+  LICENCE_TOKEN_ISSUER: z.string().min(3).max(100).default('onevisit-430000'),
+  /** The wallet asks the licence library again when its copy is older than this. */
+  LICENCE_SYNC_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(10),
+  /** A licence is shown in full only this many minutes after a face check. */
+  LICENCE_REVEAL_FACE_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  /** Lifetime of a presentation (亮证) token; at most 60. */
+  LICENCE_PRESENTATION_SECONDS: z.coerce.number().int().min(10).max(60).default(60),
   /** Trusted issuers for mutual recognition: JSON [{id, name, issuer, jwksUrl, audience}]. Unset ⇒ the simulator's issuers. */
   TRUSTED_ISSUERS: z.string().optional(),
   /** Audience our tokens from trusted issuers must name. */
@@ -251,6 +327,8 @@ const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+/** A private signing JWK of LICENCE_SIGNING_KEYS. */
+export type LicencePrivateJwk = z.infer<typeof LicencePrivateJwkSchema>;
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -285,6 +363,7 @@ export interface Config {
     household: { baseUrl?: string; appKey?: string; appSecret?: string };
     face: { baseUrl?: string; appKey?: string; appSecret?: string };
     upstream: { baseUrl?: string; appKey?: string; appSecret?: string; callbackAppKey?: string; callbackAppSecret?: string };
+    licenceLibrary: { baseUrl?: string; appKey?: string; appSecret?: string; callbackAppKey?: string; callbackAppSecret?: string };
     simUpstreamStepMs: number;
   };
   applications: { slaSweepSeconds: number; maxUploadBytes: number };
@@ -307,6 +386,16 @@ export interface Config {
     trackingSweepSeconds: number;
   };
   pii: { keys?: string; activeKeyId?: string; blindIndexKey?: string };
+  licences: {
+    /** Private JWKs of the presentation signing keys; unset ⇒ generated under dataDir (not in production). */
+    signingKeys?: LicencePrivateJwk[];
+    /** The active (signing) key's kid. */
+    signingKid?: string;
+    tokenIssuer: string;
+    syncMinutes: number;
+    revealFaceMinutes: number;
+    presentationSeconds: number;
+  };
   identity: {
     trustedIssuers?: string;
     tokenAudience: string;
@@ -353,6 +442,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`config error: ${name} ${issue.message}`);
   }
   const e = parsed.data;
+  if (e.LICENCE_SIGNING_KID && !e.LICENCE_SIGNING_KEYS) throw new ConfigError('config error: LICENCE_SIGNING_KID is set but LICENCE_SIGNING_KEYS is not');
+  if (e.LICENCE_SIGNING_KID && e.LICENCE_SIGNING_KEYS && !e.LICENCE_SIGNING_KEYS.some((k) => k.kid === e.LICENCE_SIGNING_KID)) {
+    throw new ConfigError(`config error: LICENCE_SIGNING_KID ${e.LICENCE_SIGNING_KID} names no key of LICENCE_SIGNING_KEYS`);
+  }
   const dataDir = path.resolve(REPO_ROOT, e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -395,6 +488,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         callbackAppKey: e.UPSTREAM_CALLBACK_APP_KEY,
         callbackAppSecret: e.UPSTREAM_CALLBACK_APP_SECRET,
       },
+      licenceLibrary: {
+        baseUrl: e.LICENCE_LIBRARY_BASE_URL,
+        appKey: e.LICENCE_LIBRARY_APP_KEY,
+        appSecret: e.LICENCE_LIBRARY_APP_SECRET,
+        callbackAppKey: e.LICENCE_LIBRARY_CALLBACK_APP_KEY,
+        callbackAppSecret: e.LICENCE_LIBRARY_CALLBACK_APP_SECRET,
+      },
       simUpstreamStepMs: e.SIM_UPSTREAM_STEP_MS,
     },
     applications: { slaSweepSeconds: e.SLA_SWEEP_SECONDS, maxUploadBytes: e.MAX_UPLOAD_BYTES },
@@ -433,6 +533,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       trackingSweepSeconds: e.TRACKING_SWEEP_SECONDS,
     },
     pii: { keys: e.PII_KEYS, activeKeyId: e.PII_ACTIVE_KEY_ID, blindIndexKey: e.BLIND_INDEX_KEY },
+    licences: {
+      signingKeys: e.LICENCE_SIGNING_KEYS,
+      signingKid: e.LICENCE_SIGNING_KID,
+      tokenIssuer: e.LICENCE_TOKEN_ISSUER,
+      syncMinutes: e.LICENCE_SYNC_MINUTES,
+      revealFaceMinutes: e.LICENCE_REVEAL_FACE_MINUTES,
+      presentationSeconds: e.LICENCE_PRESENTATION_SECONDS,
+    },
     identity: {
       trustedIssuers: e.TRUSTED_ISSUERS,
       tokenAudience: e.TOKEN_AUDIENCE,

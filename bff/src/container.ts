@@ -25,9 +25,12 @@ import { createApplications, type Applications } from './modules/applications';
 import { createPayments, type PaymentService } from './modules/payments';
 import { createDelivery, type Delivery } from './modules/delivery';
 import { createPartners, type Partners } from './modules/partners';
+import { createLicences, type Licences } from './modules/licences';
+import { createLicenceLibraryClient } from './adapters/licenceLibrary';
 import { createLocalStorage, defaultMaterialsDir } from './storage';
 import type { UpstreamCallbackCredentials, UpstreamClientOptions } from './adapters/upstream';
 import type { ProvinceClientOptions } from './adapters/province';
+import type { LibraryCallbackCredentials, LicenceLibraryClientOptions } from './adapters/licenceLibrary';
 import type { Simulators } from './sim';
 import { createNotifyAdapters } from './adapters/notify';
 import { NotificationRepo } from './modules/notifications/repo';
@@ -61,6 +64,8 @@ export interface Container {
   delivery: Delivery;
   /** The open API for government platforms: partner registry, signed door, submissions, feed, webhooks, evidence. */
   partners: Partners;
+  /** E-licences: wallet, presentations and their signing keys, verification, grants, the library's pushes. */
+  licences: Licences;
   /** Case notices to citizens (WeChat, Alipay, SMS) and their channel choices. */
   notifications: NotificationService;
   /** The in-process simulators, when some outside system has no configured base URL. */
@@ -133,6 +138,7 @@ async function createSimulatorsIfNeeded(config: Config, selfUrl: { value: string
     ['UPSTREAM_BASE_URL', a.upstream.baseUrl],
     ['COURIER_BASE_URL', config.delivery.courier.baseUrl],
     ['PROVINCE_API_BASE_URL', config.province.baseUrl],
+    ['LICENCE_LIBRARY_BASE_URL', a.licenceLibrary.baseUrl],
     ['TRUSTED_ISSUERS', config.identity.trustedIssuers],
   ].filter(([, v]) => !v);
   if (!unset.length) return undefined;
@@ -182,6 +188,29 @@ function provinceOptions(config: Config, simulators: Simulators | undefined, sel
   const p = config.province;
   if (p.baseUrl) return { baseUrl: () => p.baseUrl!, appId: required(p.appId, 'PROVINCE_APP_ID'), secret: required(p.secret, 'PROVINCE_APP_SECRET'), algorithm: p.algorithm };
   return simulators!.adapterOptions(() => selfUrl.value).province;
+}
+
+/**
+ * The provincial licence library (电子证照库): the configured gateway with our keys and the keys its
+ * status callbacks are signed with, or the simulator's. For the licences module:
+ * `createLicenceLibraryClient(client)`, and `verifyLibraryCallback(raw, headers, callback(), …)`
+ * on `/open/v1/licence-library/callback`.
+ */
+export function licenceLibraryOptions(
+  config: Config,
+  simulators: Simulators | undefined,
+  selfUrl: { value: string },
+): { client: LicenceLibraryClientOptions; callback: () => LibraryCallbackCredentials[] } {
+  const l = config.adapters.licenceLibrary;
+  if (l.baseUrl) {
+    const callback = [{ appKey: required(l.callbackAppKey, 'LICENCE_LIBRARY_CALLBACK_APP_KEY'), appSecret: required(l.callbackAppSecret, 'LICENCE_LIBRARY_CALLBACK_APP_SECRET') }];
+    return {
+      client: { baseUrl: () => l.baseUrl!, appKey: required(l.appKey, 'LICENCE_LIBRARY_APP_KEY'), appSecret: required(l.appSecret, 'LICENCE_LIBRARY_APP_SECRET') },
+      callback: () => callback,
+    };
+  }
+  if (!simulators) throw new ConfigError('config error: LICENCE_LIBRARY_BASE_URL is not set and no simulators are running');
+  return { client: simulators.adapterOptions(() => selfUrl.value).licenceLibrary, callback: () => [simulators.credentials.licenceLibrary.callback] };
 }
 
 export async function createContainer(config: Config, logger: Logger): Promise<Container> {
@@ -262,6 +291,8 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   });
   const delivery = createDelivery({ config, database, kv, logger, pii, cases: applications.cases, catalog, dispatcher: outboxDispatcher, simulators, selfUrl });
   const partners = createPartners({ config, database, kv, logger, pii, catalog, identity, applications, outbox, dispatcher: outboxDispatcher, province: provinceOptions(config, simulators, selfUrl) });
+  const library = licenceLibraryOptions(config, simulators, selfUrl);
+  const licences = await createLicences({ config, database, kv, pii, identity, library: createLicenceLibraryClient(library.client), callbackCredentials: library.callback });
   const staff = new StaffService(
     new StaffRepo(database.db),
     new SessionStore<StaffSessionData>(kv, { name: 'ss', idleMs: config.staff.sessionIdleMinutes * 60_000, refreshMs: 0 }),
@@ -292,6 +323,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     payments,
     delivery,
     partners,
+    licences,
     async close() {
       simulators?.stop();
       await applications.sweep.stop();

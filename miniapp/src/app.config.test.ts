@@ -1,6 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ADDRESSES_PAGES, ADDRESSES_ROOT, APPLY_PAGES, APPLY_ROOT, CASES_PAGES, CASES_ROOT, IDENTITY_PAGES, IDENTITY_ROOT, KNOWN_PAGES, MAIN_PAGES, PAY_PAGES, PAY_ROOT, TAB_PAGES } from './utils/routes';
+import {
+  ADDRESSES_PAGES,
+  ADDRESSES_ROOT,
+  APPLY_PAGES,
+  APPLY_ROOT,
+  CASES_PAGES,
+  CASES_ROOT,
+  IDENTITY_PAGES,
+  IDENTITY_ROOT,
+  KNOWN_PAGES,
+  LICENCES_PAGES,
+  LICENCES_ROOT,
+  MAIN_PAGES,
+  PAY_PAGES,
+  PAY_ROOT,
+  TAB_PAGES,
+} from './utils/routes';
 
 /**
  * app.config.ts is evaluated by Taro at build time, so it holds its page lists literally; the
@@ -53,8 +69,15 @@ describe('app.config.ts and utils/routes.ts', () => {
     expect(config).toMatch(new RegExp(`'pages/me/index':\\s*\\{[^}]*'${ADDRESSES_ROOT}'`));
   });
 
+  it('register the licences subpackage, preloaded from 我的', () => {
+    const sub = new RegExp(`root:\\s*'${LICENCES_ROOT}',\\s*pages:\\s*\\[([^\\]]*)\\]`).exec(config);
+    expect(sub).not.toBeNull();
+    expect(quoted(sub![1])).toEqual([...LICENCES_PAGES]);
+    expect(config).toMatch(new RegExp(`'pages/me/index':\\s*\\{[^}]*packages:\\s*\\[[^\\]]*'${LICENCES_ROOT}'`));
+  });
+
   it('have the tab pages in the tab bar', () => {
     for (const tab of TAB_PAGES) expect(config).toContain(`pagePath: '${tab}'`);
-    expect(KNOWN_PAGES).toHaveLength(MAIN_PAGES.length + IDENTITY_PAGES.length + APPLY_PAGES.length + CASES_PAGES.length + PAY_PAGES.length + ADDRESSES_PAGES.length);
+    expect(KNOWN_PAGES).toHaveLength(MAIN_PAGES.length + IDENTITY_PAGES.length + APPLY_PAGES.length + CASES_PAGES.length + PAY_PAGES.length + ADDRESSES_PAGES.length + LICENCES_PAGES.length);
   });
 });

@@ -19,11 +19,13 @@ const subPackages: { root: string; pages: string[] }[] = [
   { root: 'packages/pay', pages: ['pay/index', 'result/index'] },
   // 收货地址: the address book (list, add / edit); the list also picks a posted case's address
   { root: 'packages/addresses', pages: ['list/index', 'edit/index'] },
+  // 电子证照: the wallet, a licence (reveal after a fresh face check), 亮证 (QR), usage records, grants and the grant form
+  { root: 'packages/licences', pages: ['wallet/index', 'detail/index', 'present/index', 'usages/index', 'grants/index', 'grant-new/index'] },
 ]
 
 /** Subpackages downloaded in the background once a main-package page has opened. */
 const preloadRule = {
-  'pages/me/index': { network: 'all' as const, packages: ['packages/identity', 'packages/cases', 'packages/addresses'] },
+  'pages/me/index': { network: 'all' as const, packages: ['packages/identity', 'packages/cases', 'packages/addresses', 'packages/licences'] },
   'pages/item/index': { network: 'all' as const, packages: ['packages/apply'] },
   'pages/bundle/index': { network: 'all' as const, packages: ['packages/apply'] },
   // a case awaiting payment opens the pay page from its detail and from the submission result;

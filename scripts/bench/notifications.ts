@@ -93,7 +93,7 @@ export interface StormFixture {
 }
 
 /** SMS login and real name (L2), then the H5 face check passed on the simulator's page (L3). */
-async function l3Citizen(base: string) {
+export async function l3Citizen(base: string) {
   const citizen = await loginCitizen(base);
   const start = await call<FaceStartResponse>(base, 'POST', '/api/v1/me/face/start', { json: { method: 'h5', returnUrl: `${base}/` }, headers: citizen.auth });
   if (!start.url) throw new Error('the H5 face check returned no page URL');

@@ -14,6 +14,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { caseCount, outboxState, setupApplications } from './applications';
 import { BENCH_ADMIN, setupOpenApi } from './openApi';
+import { licenceBenchKey, offlineRate, setupLicences } from './licences';
 import { deliveriesOf, orderState, paymentConfirmations, setupStorm, signedNotice, startNoticeCapture, until, type CapturedNotice, type NoticeCapture } from './notifications';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -261,6 +262,9 @@ async function main() {
   const outboxNotes: string[] = [];
   let everyCreatedIsNew = true;
   let chosenItem = '';
+  const offlineNotes: string[] = [];
+  // The server signs presentations with this key; the bench mints its single-use tokens with it.
+  const licenceKey = await licenceBenchKey();
   for (const [mode, env] of modes) {
     const appEnv = {
       ...env,
@@ -276,6 +280,7 @@ async function main() {
       PAYMENT_QUERY_AFTER_SECONDS: '3600',
       CONSOLE_ADMIN_USERNAME: BENCH_ADMIN.username,
       CONSOLE_ADMIN_PASSWORD: BENCH_ADMIN.password,
+      ...licenceKey.env,
     };
     // First start migrates and seeds an empty database; the second is a plain restart.
     const first = await startChild('bff/src/server.ts', appEnv);
@@ -293,6 +298,17 @@ async function main() {
     rows.push(await measure(mode, 'open: catalogue sync (100)', app.base, { requests: [signed('/open/v1/catalog/items?limit=100')] }));
     rows.push(await measure(mode, 'open: case status', app.base, { requests: [signed(`/open/v1/cases/${open.caseNo}`)] }));
     rows.push(await measure(mode, 'open: case by serial', app.base, { requests: [signed(`/open/v1/cases/by-serial/${open.serialNo}`)] }));
+
+    // Issue 7: online licence verification, every request a fresh single-use token.
+    const lic = await setupLicences(app.base, licenceKey, 40_000);
+    rows.push(
+      await measure(mode, 'licence verify (online)', app.base, {
+        requests: [{ method: 'POST', path: '/open/v1/licences/verify', setupRequest: (req) => ({ ...req, ...lic.next() }) }],
+      }),
+    );
+    const offline = await offlineRate(app.base, lic.sample, 'onevisit-430000');
+    offlineNotes.push(`| ${mode} | ${offline.count} | ${offline.perSecond.toFixed(0)} |`);
+    console.log(`${mode}: offline verification ${offline.perSecond.toFixed(0)}/s (${offline.count} in 3 s, one process, cached keys)`);
 
     // Before the applications: their submit run leaves a backlog of notices for the outbox dispatcher.
     const storm = await notificationStorm(mode, app.base, capture);
@@ -383,6 +399,19 @@ profile (canonical here), and one evidence row inserted per call (request id, pa
 result, status, latency) — the write the citizen routes do not have. "Catalogue sync" is the first page of 100 items
 (from the catalogue's versioned cache, ≈ 150 KB of JSON); "case status" and "case by serial" read the partner's link to
 the case, the case row, its timeline and pending materials.
+
+E-licences (issue 7): "licence verify (online)" posts \`/open/v1/licences/verify\` as a hotel (HMAC-SM3 signed, relying-party
+type hotel), each request with its own presentation token (ES256, ≤ 60 s): the server checks the partner's signature,
+verifies the JWS against its key ring, checks the purpose against the hotel's type, marks the token used (KV
+set-if-absent), reads the licence's status now, filters the fields, and inserts the citizen's usage record and the call's
+evidence row — two writes per request. The tokens are minted beforehand by the bench with the server's own signing key
+(passed as \`LICENCE_SIGNING_KEYS\`) and the claims of a real presentation, because each token verifies once. Offline
+verification is the relying party's side: \`scripts/licence-verifier\` checking one token against cached keys (no
+network), in the bench process:
+
+| storage of the server that published the keys | verifications | per second |
+|---|---:|---:|
+${offlineNotes.join('\n')}
 
 Payment notification storm (issue 5): ${STORM.toLocaleString('en')} identical copies of one signed WeChat Pay
 TRANSACTION.SUCCESS notification for one order, POSTed to \`/open/v1/payments/wechat/notify\` on ${CONNECTIONS} connections; req/s

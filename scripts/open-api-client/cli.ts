@@ -24,6 +24,10 @@ commands:
   receive --port N [--host h] [--path p] [--for s]
                                           run a webhook receiver, print verified events
                                           (at most --for seconds, default 3600)
+  verify-licence <token|-> --reason r     verify a licence QR code online (relying parties);
+                                          - reads the scanned text from stdin; --reason is the
+                                          用证事由 the citizen sees. Never retried (single use)
+  read-grant <grantId> --reason r         read a licence the citizen granted you
 
 environment:
   OV_BASE_URL        e.g. https://onevisit.example.gov.cn (without /open/v1)
@@ -107,7 +111,24 @@ function one(parsed: Parsed, what: string): string {
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function run(argv: string[]): Promise<number> {
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function reason(parsed: Parsed): string {
+  const value = flag(parsed, 'reason')?.trim();
+  if (!value) throw new UsageError('--reason (用证事由) is required');
+  return value;
+}
+
+export interface CliIo {
+  /** Where `-` reads the token from; default process.stdin. */
+  readStdin?: () => Promise<string>;
+}
+
+export async function run(argv: string[], io: CliIo = {}): Promise<number> {
   const parsed = parseArgs(argv);
   if (parsed.flags.has('help') || parsed.command === undefined || parsed.command === 'help') {
     process.stdout.write(USAGE);
@@ -133,6 +154,17 @@ export async function run(argv: string[]): Promise<number> {
       return events(parsed);
     case 'receive':
       return receive(parsed);
+    case 'verify-licence': {
+      const why = reason(parsed);
+      const given = one(parsed, 'the token (or - for stdin)');
+      const token = given === '-' ? await (io.readStdin ?? readStdin)() : given;
+      if (!token.trim()) throw new UsageError('no token on stdin');
+      print(await client().verifyLicence(token, why));
+      return 0;
+    }
+    case 'read-grant':
+      print(await client().readGrant(one(parsed, 'grantId'), reason(parsed)));
+      return 0;
     default:
       throw new UsageError(`unknown command ${parsed.command}`);
   }

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OpenCaseEvent, OpenCaseStatus, OpenSubmitRequest, SignatureAlgorithm } from '@onevisit/shared-types';
+import { OpenGrantedLicenceSchema, VerifyLicenceRequestSchema, VerifyLicenceResponseSchema, type OpenCaseEvent, type OpenCaseStatus, type OpenGrantedLicence, type OpenSubmitRequest, type SignatureAlgorithm, type VerifyLicenceResponse } from '@onevisit/shared-types';
 import { bodyHash, signatureMatches, stringToSign, NONCE_PATTERN } from '../../bff/src/modules/partners/signature';
 import { OpenApiClient, OpenApiError } from './client';
 import { parseArgs, run, USAGE } from './cli';
@@ -12,6 +12,13 @@ import { parseArgs, run, USAGE } from './cli';
 const APP_ID = 'hunan-yjs';
 const SECRET = 'sk-hunan-yjs-7Qf3ZpL9xW2mR8tK';
 const CASE_NO = '11430000006940002L070003001001202601010042';
+const LICENCE_ID = '1.2.156.3005.2.11100000000013338W001.11430102363666311L.0K3P0Q2R9AB.001.J';
+/** Stand-in presentation tokens (the stand-in server does not check JWS signatures; the BFF's tests do). */
+const TOKEN = 'eyJhbGciOiJFUzI1NiIsImtpZCI6ImxpYy0xIiwidHlwIjoib3YtbGljZW5jZStqd3QifQ.eyJqdGkiOiJ0ZXN0LWp0aS0wMDAwMDAwMSJ9.c2lnbmF0dXJl';
+const CAR_TOKEN = `${TOKEN}Q`;
+const BUSY_TOKEN = `${TOKEN}B`;
+const GRANT_ID = 'grt_2uFXRSA9UPT1X0eRGiwJ';
+const REVOKED_GRANT_ID = 'grt_revokedRevokedRevoked';
 
 interface Seen {
   method: string;
@@ -40,6 +47,39 @@ function status(state: OpenCaseStatus['state'], serialNo = 'HNYJS-20260101-00004
   };
 }
 
+function verified(): VerifyLicenceResponse {
+  return {
+    verified: true,
+    usageId: 'use_0mjvahk0jfYf5E4SDMrFXYw',
+    licenceId: LICENCE_ID,
+    licenceType: 'id_card',
+    licenceTypeName: '居民身份证',
+    purpose: 'hotel_checkin',
+    purposeName: '酒店入住',
+    fields: { name: '李娜', idNumber: '430102199203150025' },
+    status: 'abnormal',
+    statusName: '状态异常',
+    statusNote: '测试：状态异常',
+    colour: 'red',
+    verifiedAt: '2026-01-01T10:15:41.203Z',
+  };
+}
+
+function granted(grantId: string): OpenGrantedLicence {
+  return {
+    grantId,
+    usageId: 'use_0mjxodmrigC2Cd6P4vbwEHw',
+    licenceId: LICENCE_ID,
+    licenceType: 'id_card',
+    licenceTypeName: '居民身份证',
+    purpose: '开立个人银行结算账户',
+    fields: { name: '李娜', idNumber: '430102199203150025' },
+    status: 'valid',
+    colour: 'green',
+    expiresAt: '2026-01-10T02:18:44.000Z',
+  };
+}
+
 function eventNo(n: number): OpenCaseEvent {
   return {
     eventId: `evt_${n}`,
@@ -62,6 +102,7 @@ async function startFakeApi(algorithm: SignatureAlgorithm) {
   const nonces = new Set<string>();
   let statusCalls = 0;
   let submitCalls = 0;
+  const spent = new Set<string>();
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -69,7 +110,7 @@ async function startFakeApi(algorithm: SignatureAlgorithm) {
     const send = (code: number, value: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(code, { 'content-type': 'application/json', 'x-request-id': 'req-0000000001', ...headers }).end(JSON.stringify(value));
     };
-    const refuse = (code: number, errorCode: string) => send(code, { code: errorCode, message: errorCode.toLowerCase(), requestId: 'req-0000000001' });
+    const refuse = (code: number, errorCode: string, details?: unknown) => send(code, { code: errorCode, message: errorCode.toLowerCase(), requestId: 'req-0000000001', details });
     const h = (name: string) => req.headers[name.toLowerCase()] as string | undefined;
     const [path, rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s);
     const nonce = h('X-OV-Nonce') ?? '';
@@ -102,6 +143,24 @@ async function startFakeApi(algorithm: SignatureAlgorithm) {
       const page = Number((query.get('cursor') ?? 'p0').slice(1));
       const events = [eventNo(page * 2 + 1), eventNo(page * 2 + 2)];
       return send(200, { events, nextCursor: `p${page + 1}`, hasMore: page < 2 });
+    }
+    if (req.method === 'POST' && path === '/open/v1/licences/verify') {
+      const parsed = VerifyLicenceRequestSchema.safeParse(JSON.parse(body.toString('utf8')));
+      if (!parsed.success) return refuse(400, 'VALIDATION_FAILED');
+      const { token } = parsed.data;
+      if (token === BUSY_TOKEN) return refuse(503, 'SERVICE_UNAVAILABLE');
+      // as the BFF: a purpose not for this relying party is refused before the token is spent
+      if (token === CAR_TOKEN) return refuse(403, 'PURPOSE_NOT_ALLOWED', { purpose: 'car_rental', relyingPartyType: 'hotel' });
+      if (spent.has(token)) return refuse(409, 'PRESENTATION_USED');
+      spent.add(token);
+      return send(200, verified());
+    }
+    if (req.method === 'GET' && path.startsWith('/open/v1/licences/grants/')) {
+      const grantId = decodeURIComponent(path.split('/').pop() ?? '');
+      if (!query.get('reason')) return refuse(400, 'VALIDATION_FAILED');
+      if (grantId === REVOKED_GRANT_ID) return refuse(410, 'GRANT_INACTIVE', { status: 'revoked' });
+      if (grantId !== GRANT_ID) return refuse(404, 'GRANT_NOT_FOUND');
+      return send(200, granted(grantId));
     }
     if (path === '/open/v1/limited') return refuse(429, 'PARTNER_RATE_LIMITED');
     if (path === '/open/v1/slow') return; // never answers
@@ -218,6 +277,41 @@ describe.each(['HMAC-SHA256', 'HMAC-SM3'] as const)('OpenApiClient (%s)', (algor
     expect(ids).toEqual(['evt_1', 'evt_2']);
   });
 
+  it('verifies a licence QR code with a signed {token, reason} body, once: a second verification is PRESENTATION_USED', async () => {
+    const answer = await client.verifyLicence(`  ${TOKEN}\r\n`, '入住登记 1208 房');
+    expect(VerifyLicenceResponseSchema.parse(answer)).toEqual(answer);
+    expect(answer).toMatchObject({ verified: true, colour: 'red', statusNote: '测试：状态异常', fields: { name: '李娜' } });
+    expect(api.seen).toHaveLength(1);
+    expect(api.seen[0]).toMatchObject({ method: 'POST', url: '/open/v1/licences/verify' });
+    expect(JSON.parse(api.seen[0].body)).toEqual({ token: TOKEN, reason: '入住登记 1208 房' });
+    const again = await client.verifyLicence(TOKEN, '入住登记 1208 房').catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(OpenApiError);
+    expect(again).toMatchObject({ status: 409, code: 'PRESENTATION_USED', requestId: 'req-0000000001' });
+    expect(api.seen[1].nonce).not.toBe(api.seen[0].nonce);
+  });
+
+  it('surfaces a licence refusal with its details, and never retries a verification', async () => {
+    await expect(client.verifyLicence(CAR_TOKEN, '租车')).rejects.toMatchObject({ status: 403, code: 'PURPOSE_NOT_ALLOWED', details: { purpose: 'car_rental', relyingPartyType: 'hotel' } });
+    await expect(client.verifyLicence(BUSY_TOKEN, '入住登记')).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(api.seen.filter((s) => s.url === '/open/v1/licences/verify')).toHaveLength(2);
+    const wrong = new OpenApiClient({ baseUrl: api.baseUrl, appId: APP_ID, secret: 'not-the-secret', algorithm });
+    await expect(wrong.verifyLicence(TOKEN, '入住登记')).rejects.toMatchObject({ status: 401, code: 'SIGNATURE_INVALID' });
+    // none of these refusals spent the token (the stand-in follows the BFF here)
+    await expect(client.verifyLicence(TOKEN, '入住登记')).resolves.toMatchObject({ verified: true });
+  });
+
+  it('reads a grant with the 用证事由 in the signed query, and surfaces GRANT_INACTIVE and GRANT_NOT_FOUND', async () => {
+    const read = await client.readGrant(GRANT_ID, '开立个人银行结算账户 复核');
+    expect(OpenGrantedLicenceSchema.parse(read)).toEqual(read);
+    expect(read).toMatchObject({ grantId: GRANT_ID, fields: { name: '李娜', idNumber: '430102199203150025' } });
+    expect(api.seen[0].method).toBe('GET');
+    expect(api.seen[0].url.split('?')[0]).toBe(`/open/v1/licences/grants/${GRANT_ID}`);
+    expect(api.seen[0].query.get('reason')).toBe('开立个人银行结算账户 复核');
+    expect(api.seen[0].body).toBe('');
+    await expect(client.readGrant(REVOKED_GRANT_ID, '开户')).rejects.toMatchObject({ status: 410, code: 'GRANT_INACTIVE', details: { status: 'revoked' } });
+    await expect(client.readGrant('grt_someoneElsesGrant01', '开户')).rejects.toMatchObject({ status: 404, code: 'GRANT_NOT_FOUND' });
+  });
+
   it('follows a case until the predicate holds, and gives up after timeoutMs', async () => {
     const done = await client.followCase(CASE_NO, { until: (s) => s.state === 'accepted', intervalMs: 100, timeoutMs: 5000 });
     expect(done.state).toBe('accepted');
@@ -242,7 +336,7 @@ describe('cli', () => {
     try {
       expect(await run(['--help'])).toBe(0);
       expect(write).toHaveBeenCalledWith(USAGE);
-      for (const command of ['catalog', 'submit', 'status', 'by-serial', 'events', 'receive']) expect(USAGE).toContain(`  ${command} `);
+      for (const command of ['catalog', 'submit', 'status', 'by-serial', 'events', 'receive', 'verify-licence', 'read-grant']) expect(USAGE).toContain(`  ${command} `);
     } finally {
       write.mockRestore();
     }
@@ -265,6 +359,34 @@ describe('cli', () => {
         ...[1, 2, 3, 4, 5, 6].map((n) => eventNo(n)),
         { nextCursor: 'p3' },
       ]);
+    } finally {
+      write.mockRestore();
+      process.env = saved;
+      await api.close();
+    }
+  });
+
+  it('verify-licence reads the token from stdin, needs --reason, and lets a refusal surface; read-grant prints the licence', async () => {
+    const api = await startFakeApi('HMAC-SHA256');
+    const saved = { ...process.env };
+    Object.assign(process.env, { OV_BASE_URL: api.baseUrl, OV_APP_ID: APP_ID, OV_APP_SECRET: SECRET, OV_ALGORITHM: 'HMAC-SHA256' });
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const stdin = async () => `${TOKEN}\n`;
+    try {
+      await expect(run(['verify-licence', '-'], { readStdin: stdin })).rejects.toThrow('--reason');
+      await expect(run(['verify-licence', '--reason', '入住登记'])).rejects.toThrow('token');
+      expect(api.seen).toHaveLength(0);
+      expect(await run(['verify-licence', '-', '--reason', '入住登记 1208 房'], { readStdin: stdin })).toBe(0);
+      expect(JSON.parse(lines[0])).toMatchObject({ verified: true, licenceId: LICENCE_ID });
+      expect(JSON.parse(api.seen[0].body)).toEqual({ token: TOKEN, reason: '入住登记 1208 房' });
+      await expect(run(['verify-licence', TOKEN, '--reason=入住登记'])).rejects.toMatchObject({ name: 'OpenApiError', status: 409, code: 'PRESENTATION_USED' });
+      expect(await run(['read-grant', GRANT_ID, '--reason', '开立个人银行结算账户'])).toBe(0);
+      expect(JSON.parse(lines[1])).toMatchObject({ grantId: GRANT_ID, status: 'valid' });
+      expect(api.seen[2].query.get('reason')).toBe('开立个人银行结算账户');
     } finally {
       write.mockRestore();
       process.env = saved;

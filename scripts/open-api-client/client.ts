@@ -10,10 +10,13 @@ import {
   type OpenCaseStatus,
   type OpenCatalogPage,
   type OpenEventPage,
+  type OpenGrantedLicence,
   type OpenSubmitRequest,
   type OpenSubmitResponse,
   type OpenSupplyMaterialRequest,
   type SignatureAlgorithm,
+  type VerifyLicenceRequest,
+  type VerifyLicenceResponse,
 } from '@onevisit/shared-types';
 import { signedHeaders } from './signing';
 
@@ -182,6 +185,22 @@ export class OpenApiClient {
       if (!result.hasMore || result.events.length === 0) break;
     }
     return next;
+  }
+
+  /**
+   * Verifies a licence QR code (亮证二维码) online (`licences:verify`, relying parties). `reason` is
+   * the 用证事由 the citizen sees in their usage records. Never retried: a token verifies once, so
+   * a retry after a lost answer may be PRESENTATION_USED — ask the citizen for a fresh code instead.
+   * The scanned text is trimmed (scanners add line feeds).
+   */
+  verifyLicence(token: string, reason: string): Promise<VerifyLicenceResponse> {
+    const body: VerifyLicenceRequest = { token: token.trim(), reason };
+    return this.request('POST', openPaths.licencesVerify, body);
+  }
+
+  /** Reads a licence the citizen granted you (`licences:grant`); `reason` (用证事由) is recorded for the citizen. */
+  readGrant(grantId: string, reason: string): Promise<OpenGrantedLicence> {
+    return this.request('GET', openPaths.licenceGrant(grantId) + query({ reason }));
   }
 
   /** Polls the case until `until(status)` holds; throws when `timeoutMs` passes first. */

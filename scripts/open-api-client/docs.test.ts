@@ -1,13 +1,16 @@
 /**
  * docs/open-api.md stays true to the published contract: its JSON examples parse with the
  * shared-types schemas, its error tables carry the right HTTP statuses and every open-API code,
- * its scope and state tables match labels.ts.
+ * its scope and state tables match labels.ts, and § Relying parties matches licence-labels.ts,
+ * licence-ids.ts and the BFF's open licence routes (its example token verifies offline).
  */
 import * as contract from '@onevisit/shared-types';
 import { CASE_STATE_NAMES, errorStatus, OPEN_API_HEADERS, OPEN_API_MAX_SKEW_SECONDS, OPEN_API_PREFIX, PARTNER_SCOPE_NAMES, PARTNER_SCOPES, SIGNATURE_ALGORITHMS, type ErrorCode } from '@onevisit/shared-types';
 import { parseErrorRows, parseExamples, parseTestVectors, readDoc } from './docBlocks';
 import { NONCE_TTL_SECONDS as CLIENT_NONCE_TTL, MAX_SKEW_SECONDS } from './signing';
 import { NONCE_TTL_SECONDS } from '../../bff/src/modules/partners/signature';
+import { licenceOpenRoutes } from '../../bff/src/modules/licences/routes';
+import type { LicenceService } from '../../bff/src/modules/licences/service';
 
 const doc = readDoc();
 
@@ -15,7 +18,10 @@ describe('docs/open-api.md', () => {
   it('every JSON example parses with its shared-types schema', () => {
     const examples = parseExamples(doc);
     expect(examples.map((e) => e.schema).sort()).toEqual(
-      ['Error', 'OpenCaseEvent', 'OpenCaseStatus', 'OpenCatalogPage', 'OpenEventPage', 'OpenSubmitRequest', 'OpenSubmitResponse', 'OpenSupplyMaterialRequest'].sort(),
+      [
+        'Error', 'OpenCaseEvent', 'OpenCaseStatus', 'OpenCatalogPage', 'OpenEventPage', 'OpenSubmitRequest', 'OpenSubmitResponse', 'OpenSupplyMaterialRequest',
+        'PresentationClaims', 'VerifyLicenceRequest', 'VerifyLicenceResponse', 'LicenceUsage', 'OpenGrantedLicence', 'Jwks',
+      ].sort(),
     );
     for (const example of examples) {
       const name = example.schema === 'Error' ? 'ErrorBodySchema' : `${example.schema}Schema`;
@@ -50,6 +56,8 @@ describe('docs/open-api.md', () => {
       'PARTNER_SERIAL_CONFLICT', 'PARTNER_SERIAL_IN_PROGRESS', 'CURSOR_INVALID', 'MATERIAL_CONTENT_INVALID',
       // generic
       'VALIDATION_FAILED', 'ITEM_NOT_FOUND', 'APPLICATION_NOT_FOUND', 'FORM_INVALID', 'IDENTITY_LEVEL_REQUIRED',
+      // relying parties: every code the open licence routes declare
+      ...licenceOpenRoutes({} as LicenceService).flatMap((route) => route.errors ?? []),
       ...Object.keys(errorStatus).filter((code) => code.startsWith('TOKEN_') || code.startsWith('MATERIAL_')),
     ];
     expect(required.filter((code) => !listed.has(code))).toEqual([]);

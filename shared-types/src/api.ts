@@ -5,6 +5,14 @@
 export const API_PREFIX = '/api/v1';
 
 export const apiPaths = {
+  licences: '/licences',
+  licence: (licenceId: string) => `/licences/${encodeURIComponent(licenceId)}`,
+  licenceReveal: (licenceId: string) => `/licences/${encodeURIComponent(licenceId)}/reveal`,
+  licencePresentations: (licenceId: string) => `/licences/${encodeURIComponent(licenceId)}/presentations`,
+  licenceUsages: '/licence-usages',
+  licenceGrants: '/licence-grants',
+  licenceGrant: (grantId: string) => `/licence-grants/${encodeURIComponent(grantId)}`,
+  licenceGrantees: '/licence-grantees',
   catalogDomains: '/catalog/domains',
   catalogDomain: (domain: string) => `/catalog/domains/${encodeURIComponent(domain)}`,
   catalogItems: '/catalog/items',
@@ -98,7 +106,14 @@ export const openPaths = {
   caseBySerial: (serialNo: string) => `/cases/by-serial/${encodeURIComponent(serialNo)}`,
   caseMaterials: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}/materials`,
   events: '/events',
+  licencesVerify: '/licences/verify',
+  licenceGrant: (grantId: string) => `/licences/grants/${encodeURIComponent(grantId)}`,
+  licenceLibraryCallback: '/licence-library/callback',
 } as const;
+
+/** The platform's public keys for presentation tokens (offline verification), and the front-desk verifier page. */
+export const JWKS_PATH = '/.well-known/jwks.json';
+export const VERIFIER_PAGE_PATH = '/verify';
 
 /** Headers of a signed open-API request, and of our signed webhooks (docs/open-api.md § Signing). */
 export const OPEN_API_HEADERS = {

@@ -24,3 +24,6 @@ export type * from './addresses';
 export type * from './payments';
 export type * from './delivery';
 export type * from './partners';
+export * from './licence-labels';
+export type * from './licences';
+export * from './licence-ids';

@@ -17,3 +17,6 @@ export * from './addresses';
 export * from './payments';
 export * from './delivery';
 export * from './partners';
+export * from './licence-labels';
+export * from './licences';
+export * from './licence-ids';

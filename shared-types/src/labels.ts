@@ -361,13 +361,15 @@ export type MismatchKind = keyof typeof MISMATCH_KIND_NAMES;
 // ---- open API partners (government platforms, relying parties) ----
 
 /** What a partner may do through the open API; later capabilities add theirs here. */
-export const PARTNER_SCOPES = ['catalog:read', 'cases:write', 'cases:read', 'identity:attest'] as const;
+export const PARTNER_SCOPES = ['catalog:read', 'cases:write', 'cases:read', 'identity:attest', 'licences:verify', 'licences:grant'] as const;
 export type PartnerScope = (typeof PARTNER_SCOPES)[number];
 export const PARTNER_SCOPE_NAMES: Record<PartnerScope, string> = {
   'catalog:read': '同步事项目录',
   'cases:write': '代为申办',
   'cases:read': '查询办件进度与事件',
   'identity:attest': '以本平台核验的身份申办',
+  'licences:verify': '核验亮证二维码',
+  'licences:grant': '凭授权读取电子证照',
 };
 
 export const SIGNATURE_ALGORITHMS = ['HMAC-SHA256', 'HMAC-SM3'] as const;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CalendarDateSchema } from './calendar';
 import { CaseNoSchema, CaseActionSchema, CaseActorSchema, CaseStateSchema, MaterialNameSchema } from './applications';
 import { DeliveryOptionSchema, ItemCodeSchema, ServiceItemSchema } from './catalog';
+import { RelyingPartyTypeSchema } from './licences';
 import { PagingQuerySchema, pageOf } from './paging';
 import { PARTNER_SCOPES, SIGNATURE_ALGORITHMS, WEBHOOK_DELIVERY_STATUSES } from './labels';
 
@@ -198,6 +199,8 @@ const PartnerSettingsFields = z.object({
   /** A mapping profile id (GET partner-profiles lists them). */
   profileId: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/),
   enabled: z.boolean(),
+  /** For relying parties (scope licences:verify): what kind, which decides what they may see. */
+  relyingPartyType: RelyingPartyTypeSchema.nullable(),
 });
 export const PartnerSettingsSchema = PartnerSettingsFields.extend({
   ipAllowList: PartnerSettingsFields.shape.ipAllowList.default([]),
@@ -205,6 +208,7 @@ export const PartnerSettingsSchema = PartnerSettingsFields.extend({
   webhookUrl: PartnerSettingsFields.shape.webhookUrl.default(null),
   profileId: PartnerSettingsFields.shape.profileId.default('canonical'),
   enabled: PartnerSettingsFields.shape.enabled.default(true),
+  relyingPartyType: PartnerSettingsFields.shape.relyingPartyType.default(null),
 });
 export const CreatePartnerRequestSchema = PartnerSettingsSchema.extend({ appId: PartnerAppIdSchema });
 export type CreatePartnerRequest = z.input<typeof CreatePartnerRequestSchema>;
@@ -228,6 +232,7 @@ export const PartnerSchema = z
     webhookUrl: z.string().nullable(),
     profileId: z.string(),
     enabled: z.boolean(),
+    relyingPartyType: RelyingPartyTypeSchema.nullable(),
     secrets: z.array(PartnerSecretInfoSchema),
     webhookSecretHint: z.string(),
     createdAt: z.string(),

@@ -58,6 +58,7 @@ function partner(over: Partial<Partner> = {}): Partner {
     webhookUrl: 'https://gov.example.cn/onevisit/webhook',
     profileId: 'canonical',
     enabled: true,
+    relyingPartyType: null,
     secrets: [{ slot: 'current', hint: 'a1b2', createdAt: '2025-03-01T02:00:00.000Z' }],
     webhookSecretHint: 'w9x8',
     createdAt: '2025-03-01T02:00:00.000Z',
@@ -150,6 +151,7 @@ describe('partner settings and the create body', () => {
         webhookUrl: null,
         profileId: 'canonical',
         enabled: true,
+        relyingPartyType: null,
       },
     });
     if (built.ok) expect(CreatePartnerRequestSchema.safeParse(built.body).success).toBe(true);
@@ -233,6 +235,9 @@ describe('the PATCH body carries only what changed', () => {
     expect(buildUpdateBody(p, { ...draftFromPartner(p), algorithm: 'HMAC-SM3' })).toEqual({ ok: true, body: { algorithm: 'HMAC-SM3' } });
     expect(buildUpdateBody(p, { ...draftFromPartner(p), profileId: 'gd-wrapped' })).toEqual({ ok: true, body: { profileId: 'gd-wrapped' } });
     expect(buildUpdateBody(p, { ...draftFromPartner(p), webhookUrl: '  ' })).toEqual({ ok: true, body: { webhookUrl: null } });
+    expect(buildUpdateBody(p, { ...draftFromPartner(p), relyingPartyType: 'hotel' })).toEqual({ ok: true, body: { relyingPartyType: 'hotel' } });
+    const hotel = partner({ relyingPartyType: 'hotel' });
+    expect(buildUpdateBody(hotel, { ...draftFromPartner(hotel), relyingPartyType: '' })).toEqual({ ok: true, body: { relyingPartyType: null } });
     expect(buildUpdateBody(p, { ...draftFromPartner(p), ipText: '' })).toEqual({ ok: true, body: { ipAllowList: [] } });
     expect(buildUpdateBody(p, { ...draftFromPartner(p), scopes: ['cases:write', 'catalog:read', 'cases:read'] })).toEqual({
       ok: true,

@@ -6,6 +6,7 @@
  */
 import { PARTNER_SCOPES, PARTNER_SCOPE_NAMES, SIGNATURE_ALGORITHMS, WEBHOOK_DELIVERY_STATUSES } from '@onevisit/shared-types/client';
 import type {
+  RelyingPartyType,
   CreatePartnerRequest,
   Partner,
   PartnerScope,
@@ -83,6 +84,8 @@ export interface PartnerDraft {
   webhookUrl: string;
   profileId: string;
   enabled: boolean;
+  /** Empty: not a relying party (a government platform). */
+  relyingPartyType: RelyingPartyType | '';
 }
 
 export const EMPTY_PARTNER_DRAFT: PartnerDraft = {
@@ -94,6 +97,7 @@ export const EMPTY_PARTNER_DRAFT: PartnerDraft = {
   webhookUrl: '',
   profileId: DEFAULT_PROFILE_ID,
   enabled: true,
+  relyingPartyType: '',
 };
 
 export function draftFromPartner(p: Partner): PartnerDraft {
@@ -106,6 +110,7 @@ export function draftFromPartner(p: Partner): PartnerDraft {
     webhookUrl: p.webhookUrl ?? '',
     profileId: p.profileId,
     enabled: p.enabled,
+    relyingPartyType: p.relyingPartyType ?? '',
   };
 }
 
@@ -124,6 +129,7 @@ export interface PartnerSettings {
   webhookUrl: string | null;
   profileId: string;
   enabled: boolean;
+  relyingPartyType: RelyingPartyType | null;
 }
 
 /** Known scopes only, each once, in the contract's order (so comparing and sending are stable). */
@@ -179,6 +185,7 @@ export function checkSettings(draft: PartnerDraft): { ok: true; settings: Partne
       webhookUrl: url || null,
       profileId: draft.profileId,
       enabled: draft.enabled,
+      relyingPartyType: draft.relyingPartyType || null,
     },
   };
 }
@@ -225,6 +232,7 @@ export function buildUpdateBody(partner: Partner, draft: PartnerDraft): { ok: tr
   if (s.webhookUrl !== (partner.webhookUrl || null)) body.webhookUrl = s.webhookUrl;
   if (s.profileId !== partner.profileId) body.profileId = s.profileId;
   if (s.enabled !== partner.enabled) body.enabled = s.enabled;
+  if (s.relyingPartyType !== (partner.relyingPartyType ?? null)) body.relyingPartyType = s.relyingPartyType;
   return { ok: true, body };
 }
 
@@ -237,6 +245,7 @@ const SETTING_NAMES: Record<keyof PartnerSettings, string> = {
   webhookUrl: '状态推送地址',
   profileId: '映射配置',
   enabled: '启用状态',
+  relyingPartyType: '用证方类型',
 };
 
 /** What a PATCH body changes, in the form's order, by name (`名称、权限范围`). */

@@ -1,3 +1,4 @@
+import { licenceMigrations } from '../modules/licences/migrations';
 import { partnerMigrations } from '../modules/partners/migrations';
 import { provinceMigrations } from '../modules/partners/provinceMigrations';
 import { sql, type Kysely } from 'kysely';
@@ -17,7 +18,7 @@ import { columnTypes, type DialectName } from './sql';
  * the next one. A module may keep its migrations beside it (`modules/<name>/migrations.ts`,
  * exporting a record of `NNNN_name` steps) and list them in `moduleMigrations` below.
  */
-const moduleMigrations: Record<string, MigrationStep>[] = [calendarMigrations, outboxMigrations, applicationMigrations, notificationMigrations, paymentMigrations, deliveryMigrations, partnerMigrations, provinceMigrations];
+const moduleMigrations: Record<string, MigrationStep>[] = [calendarMigrations, outboxMigrations, applicationMigrations, notificationMigrations, paymentMigrations, deliveryMigrations, partnerMigrations, provinceMigrations, licenceMigrations];
 
 const coreMigrations: Record<string, MigrationStep> = {
   '0001_catalog': async (db, dialect) => {

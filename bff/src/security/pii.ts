@@ -14,7 +14,7 @@ import type { Config } from '../config';
  * indexes, nothing else is learnt. The blind key does not rotate (rotating it means re-indexing).
  */
 /** `address`: the street part of a saved address; `recipient`: a shipment's whole recipient snapshot (JSON). */
-export type PiiKind = 'idNumber' | 'phone' | 'name' | 'caseForm' | 'address' | 'recipient' | 'partnerSecret';
+export type PiiKind = 'idNumber' | 'phone' | 'name' | 'caseForm' | 'address' | 'recipient' | 'partnerSecret' | 'licence';
 
 export class PiiCipher {
   constructor(

@@ -13,6 +13,8 @@
  *   /sim/upstream/v1/{system}/cases…    signed police business systems (户政/出入境/交管/治安); they
  *                                        call back signed to `/open/v1/upstream/callback`
  *   /sim/province/api/v1/…  the provincial platform receiving our signed pushes (catalogue, case events)
+ *   /sim/licence-library/v1/licences…  signed provincial licence library (电子证照库); it calls back
+ *                                        signed to `/open/v1/licence-library/callback`
  *   /sim/dev/…              POST JSON hooks to mint codes and tokens without a phone
  */
 import Router from '@koa/router';
@@ -39,6 +41,10 @@ import type { SignatureAlgorithm } from '@onevisit/shared-types';
 import type { ProvinceClientOptions } from '../adapters/province';
 import type { MappingProfile } from '../modules/partners/mapping/profile';
 import { builtInProfiles, loadProfilesFromDir } from '../modules/partners/mapping/registry';
+// licence library (电子证照库)
+import { OPEN_API_PREFIX, openPaths } from '@onevisit/shared-types';
+import type { LibraryLicence, LicenceLibraryClientOptions, LicenceLibraryEvent } from '../adapters/licenceLibrary';
+import { generateLicenceLibraryCredentials, licenceLibrarySimulator, type LicenceLibrarySimCredentials, type LicenceLibrarySimulator } from './licenceLibrary';
 
 export { HOUSEHOLD_RESIDENTS } from './household';
 export { SIM_IDP_ISSUERS, simulatedIssuers, type SimIdpId, type SimIssuer, type IdpClaims, type IdpTokenOptions } from './idp';
@@ -51,6 +57,7 @@ export type { UpstreamRule, UpstreamSimCredentials, UpstreamSimulator } from './
 export type { WechatPaySimulator } from './wechatpay';
 export type { CourierSimulator, CourierSimCredentials } from './courier';
 export type { ProvinceSimulator, ProvinceSimCredentials, ProvinceReceived } from './province';
+export type { LicenceLibrarySimulator, LicenceLibrarySimCredentials, LicenceLibraryDeliveryAttempt } from './licenceLibrary';
 
 export interface SimulatorOptions {
   /** Mount prefix of the router; default `/sim`. */
@@ -77,6 +84,8 @@ export interface SimulatorOptions {
   courier?: { stepDelayMs?: number };
   /** The provincial platform: the algorithm it issued our credentials for (default HMAC-SM3), its dialect (a profile or a profile id; default `hunan-province`), and where non-built-in profiles live. */
   province?: { algorithm?: SignatureAlgorithm; profile?: MappingProfile | string; profilesDir?: string };
+  /** The licence library: status-callback retries (attempts in all, first backoff, cap). */
+  licenceLibrary?: { retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number } };
 }
 
 export interface SignedGatewayCredentials {
@@ -94,6 +103,8 @@ export interface SimulatorCredentials {
   upstream: UpstreamSimCredentials;
   courier: CourierSimCredentials;
   province: ProvinceSimCredentials;
+  /** The licence library: `gateway` signs our calls, `callback` is what its status pushes are signed with. */
+  licenceLibrary: LicenceLibrarySimCredentials;
 }
 
 export interface SimulatorDevHooks {
@@ -134,6 +145,22 @@ export interface SimulatorDevHooks {
   provinceReceived(): ProvinceReceived;
   /** The provincial platform's next n requests fail (HTTP 500, or a hang until the caller times out). */
   provinceFail(n: number, mode?: 'error' | 'timeout'): void;
+
+  // ---- licence library (电子证照库): each status change is pushed, signed, to /open/v1/licence-library/callback
+  /** What the library holds for this ID number (the same as the signed query answers). */
+  licencesOf(idNumber: string): LibraryLicence[];
+  /** 注销 (default note 已注销). Undefined when unknown or already revoked. */
+  licenceRevoke(licenceId: string, note?: string): LicenceLibraryEvent | undefined;
+  /** 状态异常, e.g. 累积记分已满12分. Undefined when unknown or revoked. */
+  licenceSetAbnormal(licenceId: string, note: string): LicenceLibraryEvent | undefined;
+  /** 换领: a new version valid from today; the old one revoked (已换领新证) with replacedBy. */
+  licenceReissue(licenceId: string): { licence: LibraryLicence; event: LicenceLibraryEvent } | undefined;
+  /** Ends the validity yesterday (已超过有效期). Undefined when unknown, revoked or already expired. */
+  licenceExpire(licenceId: string): LicenceLibraryEvent | undefined;
+  /** Abnormal → valid. Undefined unless abnormal. */
+  licenceRestore(licenceId: string): LicenceLibraryEvent | undefined;
+  /** The name the library has for an ID number (e.g. the citizen's verified name); false for an invalid pair. */
+  licenceRegisterHolder(idNumber: string, name: string): boolean;
 }
 
 export interface Simulators {
@@ -147,6 +174,8 @@ export interface Simulators {
   courier: CourierSimulator;
   /** The provincial platform receiving our pushes: what arrived, fault injection. */
   province: ProvinceSimulator;
+  /** The provincial licence library: licences by holder, status changes, signed status pushes. */
+  licenceLibrary: LicenceLibrarySimulator;
   /** Cancels the simulators' timers (upstream decisions and callbacks in flight). */
   stop(): void;
   router: Router;
@@ -161,7 +190,13 @@ export interface Simulators {
   adapterOptions(
     appBase: () => string,
     extra?: { timeoutMs?: number },
-  ): IdentityAdapterOptions & { upstream: UpstreamClientOptions; wechatPay: WechatPayClientOptions; courier: SignedGatewayOptions; province: Omit<ProvinceClientOptions, 'profile'> };
+  ): IdentityAdapterOptions & {
+    upstream: UpstreamClientOptions;
+    wechatPay: WechatPayClientOptions;
+    courier: SignedGatewayOptions;
+    province: Omit<ProvinceClientOptions, 'profile'>;
+    licenceLibrary: LicenceLibraryClientOptions;
+  };
   dev: SimulatorDevHooks;
 }
 
@@ -194,6 +229,7 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     upstream: generateUpstreamCredentials(),
     courier: generateCourierCredentials(),
     province: generateProvinceCredentials(options.province?.algorithm),
+    licenceLibrary: generateLicenceLibraryCredentials(),
   };
 
   const wechat = wechatSimulator(sim, credentials.wechat, { quotaPerMinute: options.wechatQuotaPerMinute });
@@ -211,6 +247,11 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     stepDelayMs: options.upstream?.stepDelayMs,
     rules: options.upstream?.rules,
     retry: options.upstream?.retry,
+  });
+  const licenceLibrary = licenceLibrarySimulator(sim, {
+    credentials: credentials.licenceLibrary,
+    callbackUrl: () => `${sim.publicBase()}${OPEN_API_PREFIX}${openPaths.licenceLibraryCallback}`,
+    retry: options.licenceLibrary?.retry,
   });
 
   const dev: SimulatorDevHooks = {
@@ -235,6 +276,13 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     notifications: notificationLog(wechat, alipay, sms),
     provinceReceived: () => province.received(),
     provinceFail: (n, mode) => province.failNext(n, mode),
+    licencesOf: (idNumber) => licenceLibrary.licencesOf(idNumber),
+    licenceRevoke: (licenceId, note) => licenceLibrary.revoke(licenceId, note),
+    licenceSetAbnormal: (licenceId, note) => licenceLibrary.setAbnormal(licenceId, note),
+    licenceReissue: (licenceId) => licenceLibrary.reissue(licenceId),
+    licenceExpire: (licenceId) => licenceLibrary.expire(licenceId),
+    licenceRestore: (licenceId) => licenceLibrary.restore(licenceId),
+    licenceRegisterHolder: (idNumber, name) => licenceLibrary.registerHolder(idNumber, name),
   };
 
   registerDevRoutes(sim, dev);
@@ -248,12 +296,14 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
     wechatPay,
     courier,
     province,
+    licenceLibrary,
     stop: () => {
       upstream.stop();
       wechatPay.stop();
       courier.stop();
       alipay.stop();
       province.stop();
+      licenceLibrary.stop();
     },
     issuers: (publicBase) => simulatedIssuers(publicBase ?? sim.publicBase(), prefix),
     adapterOptions(appBase, extra = {}) {
@@ -275,6 +325,7 @@ export function createSimulators(options: SimulatorOptions = {}): Simulators {
         wechatPay: wechatPay.clientOptions(at('/wechatpay'), t),
         courier: { baseUrl: at('/courier'), ...credentials.courier.gateway, ...t },
         province: { baseUrl: at('/province'), ...credentials.province, ...t },
+        licenceLibrary: { baseUrl: at('/licence-library'), ...credentials.licenceLibrary.gateway, ...t },
       };
     },
     dev,
@@ -324,6 +375,8 @@ function registerDevRoutes(sim: SimContext, dev: SimulatorDevHooks) {
         `GET ${p}/dev/household/residents → the residents whose names are fixed`,
         `GET ${p}/dev/idp/issuers → the simulated trusted issuers`,
         `GET ${p}/province/dev/received · POST ${p}/province/dev/fail {n, mode?: 'error' | 'timeout'} · POST ${p}/province/dev/reset`,
+        `GET ${p}/licence-library/dev/holders/{idNumber}/licences · POST ${p}/licence-library/dev/holders/{idNumber}/name {name}`,
+        `POST ${p}/licence-library/dev/licences/{licenceId}/revoke {note?} | abnormal {note} | reissue | expire | restore · GET ${p}/licence-library/dev/deliveries`,
       ],
     };
   });

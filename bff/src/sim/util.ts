@@ -117,7 +117,7 @@ export interface Fault {
   contentType?: string;
 }
 
-export const SYSTEMS = ['wechat', 'alipay', 'sms', 'household', 'face', 'idp', 'upstream', 'courier', 'province'] as const;
+export const SYSTEMS = ['wechat', 'alipay', 'sms', 'household', 'face', 'idp', 'upstream', 'courier', 'province', 'licence_library'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export class FaultBoard {

@@ -196,6 +196,22 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   DELIVERY_NOT_POSTAL: '该办件未选择邮寄送达',
   SHIPMENT_NOT_FOUND: '尚未选择收件地址',
   SHIPMENT_ALREADY_BOOKED: '快递已下单，不能再修改收件地址',
+  // electronic licences
+  LICENCE_NOT_FOUND: '未找到该证照，可能已更新，请刷新证照列表',
+  FRESH_FACE_REQUIRED: '查看完整信息前需要再次刷脸确认本人',
+  PURPOSE_NOT_FOR_LICENCE: '该证照不能用于所选用途，请重新选择',
+  LICENCE_FIELD_UNKNOWN: '所选信息不属于该证照，请重新选择',
+  LICENCE_NOT_PRESENTABLE: '该证照已过期或已注销，不能亮证',
+  LICENCE_REVOKED: '该证照已注销',
+  LICENCE_EXPIRED: '该证照已过期',
+  PRESENTATION_EXPIRED: '二维码已过期，请刷新后重新出示',
+  PRESENTATION_USED: '该二维码已被核验使用，请刷新后重新出示',
+  PRESENTATION_MALFORMED: '二维码无法识别',
+  PRESENTATION_KEY_UNKNOWN: '二维码校验未通过',
+  PRESENTATION_SIGNATURE_INVALID: '二维码校验未通过',
+  GRANT_NOT_FOUND: '未找到该授权，可能已撤销',
+  GRANT_INACTIVE: '该授权已到期或已撤销',
+  GRANTEE_UNKNOWN: '所选机构暂不接受授权，请刷新后重新选择',
 };
 
 /** The field problems of a 400 VALIDATION_FAILED (`details.issues`), keyed by the last segment of `field` (`body.idNumber` → `idNumber`). */

@@ -8,6 +8,7 @@ import { createDeliveryApi } from './delivery';
 import { createRequest, type Transport } from './client';
 import { EtagCache } from './etag';
 import { createIdentityApi, refreshWith } from './identity';
+import { createLicencesApi } from './licences';
 import { createPaymentsApi } from './payments';
 import { SessionManager } from './session';
 import { createUploadsApi, uploadTransport, type UploadFn } from './uploads';
@@ -40,6 +41,7 @@ export const applications = createApplicationsApi(authedRequest);
 export const notifications = createNotificationsApi(authedRequest);
 export const payments = createPaymentsApi(authedRequest);
 export const delivery = createDeliveryApi(authedRequest);
+export const licences = createLicencesApi(authedRequest);
 
 /**
  * Multipart uploads through the platform's uploadFile (a blob URL on H5, a temp path in the
@@ -61,6 +63,7 @@ export const uploads = createUploadsApi(createAuthedRequest(createRequest({ base
 export type { ApplicationListParams, ApplicationListStatus, ApplicationsApi, NotificationsApi } from './applications';
 export type { PaymentOutcome, PaymentsApi } from './payments';
 export type { DeliveryApi } from './delivery';
+export type { CreateGrantBody, LicenceUsageParams, LicencesApi } from './licences';
 export type { CatalogApi, ItemListParams, SearchParams } from './catalog';
 export type { UploadFileInput, UploadsApi } from './uploads';
 export type { RequestFn, RequestOptions } from './client';

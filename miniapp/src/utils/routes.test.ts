@@ -1,5 +1,5 @@
 import { parseRedirect } from './redirect';
-import { addressRoutes, applyRoutes, caseRoutes, payRoutes } from './routes';
+import { addressRoutes, applyRoutes, caseRoutes, identityRoutes, licenceRoutes, payRoutes } from './routes';
 
 describe('application routes', () => {
   it('build the form, review, result and case URLs', () => {
@@ -45,5 +45,32 @@ describe('address routes', () => {
 
   it('are pages a login step may return to', () => {
     for (const url of [addressRoutes.list(), addressRoutes.list({ caseNo: 'C1' }), addressRoutes.edit({ addressId: 'adr_1' })]) expect(parseRedirect(url)?.url).toBe(url);
+  });
+});
+
+describe('licence routes', () => {
+  const LID = '1.2.156.3005.2.11100000000013338W001.11430000006940002L.A1B2C3.001.Z';
+
+  it('build the wallet, detail, present, usages, grants and grant form URLs', () => {
+    expect(licenceRoutes.wallet).toBe('/packages/licences/wallet/index');
+    expect(licenceRoutes.detail(LID)).toBe(`/packages/licences/detail/index?licenceId=${LID}`);
+    expect(licenceRoutes.present(LID)).toBe(`/packages/licences/present/index?licenceId=${LID}`);
+    expect(licenceRoutes.usages()).toBe('/packages/licences/usages/index');
+    expect(licenceRoutes.usages(LID)).toBe(`/packages/licences/usages/index?licenceId=${LID}`);
+    expect(licenceRoutes.grants()).toBe('/packages/licences/grants/index');
+    expect(licenceRoutes.grantNew(LID)).toBe(`/packages/licences/grant-new/index?licenceId=${LID}`);
+  });
+
+  it('are pages a login or face step may return to', () => {
+    for (const url of [licenceRoutes.wallet, licenceRoutes.detail(LID), licenceRoutes.present(LID), licenceRoutes.usages(LID), licenceRoutes.grants(), licenceRoutes.grantNew(LID)]) {
+      expect(parseRedirect(url)?.url).toBe(url);
+    }
+    expect(parseRedirect(licenceRoutes.detail(LID))?.query).toEqual({ licenceId: LID });
+  });
+
+  it('ask the face page for a fresh check', () => {
+    expect(identityRoutes.face(licenceRoutes.wallet)).toBe('/packages/identity/face/index?redirect=%2Fpackages%2Flicences%2Fwallet%2Findex');
+    expect(identityRoutes.face(licenceRoutes.wallet, true)).toBe('/packages/identity/face/index?redirect=%2Fpackages%2Flicences%2Fwallet%2Findex&fresh=1');
+    expect(identityRoutes.face(undefined, true)).toBe('/packages/identity/face/index?fresh=1');
   });
 });

@@ -28,6 +28,13 @@ export const PAY_PAGES = ['pay/index', 'result/index'] as const;
 export const ADDRESSES_ROOT = 'packages/addresses';
 export const ADDRESSES_PAGES = ['list/index', 'edit/index'] as const;
 
+/**
+ * 电子证照: the wallet, a licence's detail (reveal), 亮证 (QR), usage records, grants and the grant
+ * form (`src/packages/licences`).
+ */
+export const LICENCES_ROOT = 'packages/licences';
+export const LICENCES_PAGES = ['wallet/index', 'detail/index', 'present/index', 'usages/index', 'grants/index', 'grant-new/index'] as const;
+
 /** Main-package pages, in app.config.ts order (the first is the home page). */
 export const MAIN_PAGES = [
   'pages/index/index',
@@ -49,16 +56,23 @@ export const KNOWN_PAGES: readonly string[] = [
   ...CASES_PAGES.map((p) => `${CASES_ROOT}/${p}`),
   ...PAY_PAGES.map((p) => `${PAY_ROOT}/${p}`),
   ...ADDRESSES_PAGES.map((p) => `${ADDRESSES_ROOT}/${p}`),
+  ...LICENCES_PAGES.map((p) => `${LICENCES_ROOT}/${p}`),
 ];
 
 const withRedirect = (page: string, redirect?: string) =>
   redirect ? `/${IDENTITY_ROOT}/${page}?redirect=${encodeURIComponent(redirect)}` : `/${IDENTITY_ROOT}/${page}`;
 
-/** Identity steps; `redirect` is where the citizen returns afterwards (an internal page URL). */
+/**
+ * Identity steps; `redirect` is where the citizen returns afterwards (an internal page URL).
+ * `face(redirect, true)`: a fresh face check asked for by an action (查看完整证照信息), even at L3.
+ */
 export const identityRoutes = {
   login: (redirect?: string) => withRedirect('login/index', redirect),
   realName: (redirect?: string) => withRedirect('real-name/index', redirect),
-  face: (redirect?: string) => withRedirect('face/index', redirect),
+  face: (redirect?: string, fresh?: boolean) => {
+    const url = withRedirect('face/index', redirect);
+    return fresh ? `${url}${url.includes('?') ? '&' : '?'}fresh=1` : url;
+  },
 } as const;
 
 const q = (params: Record<string, string | undefined>) => {
@@ -102,4 +116,17 @@ export const addressRoutes = {
   list: (select?: { caseNo: string }) => `/${ADDRESSES_ROOT}/list/index${q(select ? { select: '1', caseNo: select.caseNo } : {})}`,
   edit: (params: { addressId?: string; isDefault?: boolean; caseNo?: string } = {}) =>
     `/${ADDRESSES_ROOT}/edit/index${q({ addressId: params.addressId, default: params.isDefault ? '1' : undefined, caseNo: params.caseNo })}`,
+} as const;
+
+/**
+ * 电子证照. `licenceId` is a GB/T 36904 identifier (digits, letters and dots). Usage records and
+ * grants list every licence without one; the grant form needs one.
+ */
+export const licenceRoutes = {
+  wallet: `/${LICENCES_ROOT}/wallet/index`,
+  detail: (licenceId: string) => `/${LICENCES_ROOT}/detail/index${q({ licenceId })}`,
+  present: (licenceId: string) => `/${LICENCES_ROOT}/present/index${q({ licenceId })}`,
+  usages: (licenceId?: string) => `/${LICENCES_ROOT}/usages/index${q({ licenceId })}`,
+  grants: (licenceId?: string) => `/${LICENCES_ROOT}/grants/index${q({ licenceId })}`,
+  grantNew: (licenceId: string) => `/${LICENCES_ROOT}/grant-new/index${q({ licenceId })}`,
 } as const;

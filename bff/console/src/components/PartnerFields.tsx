@@ -1,4 +1,4 @@
-import { PARTNER_SCOPES, SIGNATURE_ALGORITHMS } from '@onevisit/shared-types/client';
+import { PARTNER_SCOPES, RELYING_PARTY_TYPES, SIGNATURE_ALGORITHMS } from '@onevisit/shared-types/client';
 import type { MappingProfileSummary, PartnerScope, SignatureAlgorithm } from '@onevisit/shared-types/client';
 import {
   IP_ALLOW_LIST_MAX,
@@ -121,6 +121,18 @@ export function PartnerFields(props: {
         <label htmlFor={`${id}-rate`}>每分钟调用上限</label>
         <input id={`${id}-rate`} inputMode="numeric" value={draft.rateLimit} onChange={(e) => onChange({ rateLimit: e.target.value })} maxLength={6} autoComplete="off" {...aria('rateLimitPerMinute')} />
         <Message id={`${id}-rateLimitPerMinute-msg`} error={issues.rateLimitPerMinute} hint={`1–${RATE_LIMIT_MAX.toLocaleString('en-US')} 次，超出后返回 PARTNER_RATE_LIMITED`} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-rp`}>用证方类型</label>
+        <select id={`${id}-rp`} value={draft.relyingPartyType} onChange={(e) => onChange({ relyingPartyType: e.target.value as PartnerDraft['relyingPartyType'] })}>
+          <option value="">不是用证方（政务平台）</option>
+          {(Object.keys(RELYING_PARTY_TYPES) as (keyof typeof RELYING_PARTY_TYPES)[]).map((t) => (
+            <option key={t} value={t}>
+              {RELYING_PARTY_TYPES[t]}
+            </option>
+          ))}
+        </select>
+        <Message id={`${id}-rp-msg`} hint="核验亮证二维码时决定可见的字段（需 licences:verify 权限）" />
       </div>
       <div className="field">
         <label htmlFor={`${id}-profile`}>映射配置</label>

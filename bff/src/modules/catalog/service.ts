@@ -94,8 +94,13 @@ export class CatalogService {
    * a partner learns an item was withdrawn), oldest change first, and the cursor to continue from.
    */
   async changesSince(cursor: string | undefined, limit: number): Promise<OpenCatalogPage> {
+    return JSON.parse((await this.changesSincePayload(cursor, limit)).json) as OpenCatalogPage;
+  }
+
+  /** The same page serialised once and cached (with its ETag), for the open API to send as it is. */
+  changesSincePayload(cursor: string | undefined, limit: number): Promise<JsonPayload> {
     const after = decodeSyncCursor(cursor);
-    const payload = await this.cached(`changes:${cursor ?? '-'}:${limit}`, async (): Promise<OpenCatalogPage> => {
+    return this.cached(`changes:${cursor ?? '-'}:${limit}`, async (): Promise<OpenCatalogPage> => {
       const rows = await this.repo.itemsChangedAfter(after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
@@ -105,7 +110,6 @@ export class CatalogService {
         hasMore: rows.length > limit,
       };
     });
-    return JSON.parse(payload.json) as OpenCatalogPage;
   }
 
   async requireItem(itemCode: string): Promise<ServiceItem> {

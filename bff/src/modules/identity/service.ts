@@ -303,6 +303,12 @@ export class IdentityService {
     return user;
   }
 
+  /** When the citizen last passed a face check (for "fresh check" rules such as showing a full licence). */
+  async faceVerifiedAt(userId: string): Promise<Date | null> {
+    const user = await this.requireUser(userId);
+    return user.face_verified_at ? new Date(fromDbTime(user.face_verified_at)) : null;
+  }
+
   async levelOf(userId: string): Promise<IdentityLevel> {
     return levelOf(await this.requireUser(userId), this.faceValidMs);
   }

@@ -27,6 +27,8 @@ interface OpenCall {
   bodySha256: string;
   profile: MappingProfile | null;
   responseDoc?: DocumentType;
+  /** Set once the route is known (the authenticator ran): only then is a success enveloped. */
+  routed?: boolean;
   raw?: Buffer;
 }
 
@@ -41,7 +43,8 @@ declare module 'koa' {
 export interface OpenRouteMeta {
   scope: PartnerScope;
   requestDoc?: DocumentType;
-  responseDoc: DocumentType;
+  /** The mapping document of the answer; without one the answer is canonical (in the profile's envelope). */
+  responseDoc?: DocumentType;
 }
 const routeMeta = new WeakMap<AnyRouteDef, OpenRouteMeta>();
 
@@ -118,6 +121,7 @@ export class OpenApiGateway {
       if (!partner || !call || !meta) throw new AppError('UNAUTHENTICATED', 'sign the request (docs/open-api.md)');
       if (!partner.credentials.scopes.has(meta.scope)) throw new AppError('SCOPE_MISSING', `this needs the ${meta.scope} scope`, { scope: meta.scope });
       call.responseDoc = meta.responseDoc;
+      call.routed = true;
       if (route.body) (ctx.request as { body?: unknown }).body = this.parseBody(call.raw ?? Buffer.alloc(0), partner.profile, meta.requestDoc);
     };
   }
@@ -193,8 +197,14 @@ export class OpenApiGateway {
 
   private shapeSuccess(ctx: Context, call: OpenCall): void {
     if (ctx.status === 404 && ctx.body === undefined) throw new AppError('ROUTE_NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
-    if (!call.profile || !call.responseDoc || ctx.body === undefined || ctx.body === null) return;
-    const shaped = envelopeSuccess(call.profile, toDialect(call.profile, call.responseDoc, ctx.body), ctx.state.requestId, ctx.status);
+    if (!call.profile || !call.routed || ctx.body === undefined || ctx.body === null || ctx.status === 304) return;
+    const profile = call.profile;
+    // Our own dialect: the answer goes out as the route made it (a cached page stays one string).
+    if (profile.envelope.kind === 'canonical' && (!call.responseDoc || !profile.documents[call.responseDoc])) return;
+    const body: unknown = typeof ctx.body === 'string' ? JSON.parse(ctx.body) : ctx.body;
+    const data = call.responseDoc ? toDialect(profile, call.responseDoc, body) : body;
+    const shaped = envelopeSuccess(profile, data, ctx.state.requestId, ctx.status);
+    ctx.remove('ETag'); // the route's ETag named the canonical bytes
     ctx.status = shaped.status;
     ctx.body = shaped.body;
   }

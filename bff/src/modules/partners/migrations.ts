@@ -89,4 +89,8 @@ export const partnerMigrations: Record<string, MigrationStep> = {
     await db.schema.createIndex('partner_calls_app').on('partner_calls').columns(['app_id', 'at']).execute();
     await db.schema.createIndex('partner_calls_request').on('partner_calls').column('request_id').execute();
   },
+  /** Relying parties (hotels, car rentals, airports, banks, patrols) verify licences: their kind decides what they may see. */
+  '0012_partner_relying_party': async (db) => {
+    await db.schema.alterTable('partners').addColumn('relying_party_type', 'varchar(32)').execute();
+  },
 };

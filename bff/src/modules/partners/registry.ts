@@ -6,6 +6,7 @@ import type {
   Partner,
   PartnerScope,
   PartnerSecretIssued,
+  RelyingPartyType,
   SignatureAlgorithm,
   UpdatePartnerRequest,
 } from '@onevisit/shared-types';
@@ -33,6 +34,7 @@ export interface PartnerCredentials {
   webhookSecret: string;
   profileId: string;
   enabled: boolean;
+  relyingPartyType: RelyingPartyType | null;
   /** Current first, then the previous one during a rotation. */
   secrets: string[];
 }
@@ -112,6 +114,7 @@ export class PartnerRegistry {
       webhook_secret_enc: this.pii.encrypt('partnerSecret', webhookSecret),
       profile_id: input.profileId ?? 'canonical',
       enabled: input.enabled === false ? 0 : 1,
+      relying_party_type: input.relyingPartyType ?? null,
       created_at: t,
       updated_at: t,
     };
@@ -132,6 +135,7 @@ export class PartnerRegistry {
     if (changes.webhookUrl !== undefined) set.webhook_url = changes.webhookUrl;
     if (changes.profileId !== undefined) set.profile_id = changes.profileId;
     if (changes.enabled !== undefined) set.enabled = changes.enabled ? 1 : 0;
+    if (changes.relyingPartyType !== undefined) set.relying_party_type = changes.relyingPartyType;
     await this.repo.updatePartner(appId, set);
     this.cache.delete(appId);
     return this.get(appId);
@@ -169,6 +173,11 @@ export class PartnerRegistry {
     return { partner: await this.get(appId), webhookSecret };
   }
 
+  /** Enabled partners holding a scope (e.g. the grantees a citizen may choose for 授权使用). */
+  async withScope(scope: PartnerScope): Promise<Partner[]> {
+    return (await this.list()).filter((p) => p.enabled && p.scopes.includes(scope));
+  }
+
   profileList(): MappingProfileSummary[] {
     return this.profiles.list();
   }
@@ -197,6 +206,7 @@ export class PartnerRegistry {
       webhookSecret: this.pii.decrypt('partnerSecret', row.webhook_secret_enc),
       profileId: row.profile_id,
       enabled: row.enabled === 1,
+      relyingPartyType: row.relying_party_type as RelyingPartyType | null,
       secrets: [row.secret_enc, row.prev_secret_enc].filter((s): s is string => Boolean(s)).map((s) => this.pii.decrypt('partnerSecret', s)),
     };
   }
@@ -226,6 +236,7 @@ export class PartnerRegistry {
       webhookUrl: row.webhook_url,
       profileId: row.profile_id,
       enabled: row.enabled === 1,
+      relyingPartyType: row.relying_party_type as RelyingPartyType | null,
       secrets,
       webhookSecretHint: hint(this.pii.decrypt('partnerSecret', row.webhook_secret_enc)),
       createdAt: fromDbTime(row.created_at),

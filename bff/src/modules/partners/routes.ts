@@ -58,7 +58,7 @@ export function openApiRoutes({ catalog, cases, feed }: OpenRouteDeps): AnyRoute
         query: OpenCatalogQuerySchema,
         response: OpenCatalogPageSchema,
         errors: [...SIGNED, 'CURSOR_INVALID'],
-        handler: ({ query }) => catalog.changesSince(query.cursor, query.limit),
+        handler: ({ query }) => catalog.changesSincePayload(query.cursor, query.limit),
       }),
     ),
     openRoute(

@@ -20,6 +20,8 @@ export interface PartnersTable {
   webhook_secret_enc: string;
   profile_id: string;
   enabled: number;
+  /** hotel, car_rental, airport, bank, patrol — or null for government platforms. */
+  relying_party_type: string | null;
   created_at: string;
   updated_at: string;
 }

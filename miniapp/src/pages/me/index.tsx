@@ -15,19 +15,19 @@ import { useSession } from '../../hooks/useSession';
 import { shanghaiDate } from '../../utils/format';
 import { levelCovers, nextStepFor, STEP_ACTIONS } from '../../utils/identity';
 import { goToStep } from '../../utils/navigation';
-import { addressRoutes, caseRoutes, routes } from '../../utils/routes';
+import { addressRoutes, caseRoutes, licenceRoutes, routes } from '../../utils/routes';
 import './index.scss';
 
-/** Entries open now: the citizen's applications and how they hear about them. */
+/** Entries open now: the citizen's applications, licences, and how they hear about them. */
 const OPEN_ENTRIES = [
   { key: 'applications', id: 'me-cases', title: '我的办件', description: '申请进度、补正与结果', url: caseRoutes.list() },
+  { key: 'licences', id: 'me-licences', title: '电子证照', description: '亮证、授权与使用记录', url: licenceRoutes.wallet },
   { key: 'notifications', id: 'me-notifications', title: '消息通知', description: '办件进度的微信、支付宝与短信提醒', url: caseRoutes.notifications },
   { key: 'addresses', id: 'me-addresses', title: '收货地址', description: '办件结果邮寄地址', url: addressRoutes.list() },
 ] as const;
 
-/** Entries that arrive with later releases (licences, appointments…). */
+/** Entries that arrive with later releases (appointments, ratings). */
 const ENTRIES = [
-  { key: 'licences', title: '电子证照', description: '亮证、授权与使用记录' },
   { key: 'appointments', title: '预约记录', description: '窗口预约与取号' },
   { key: 'ratings', title: '我的评价', description: '好差评与投诉' },
 ] as const;

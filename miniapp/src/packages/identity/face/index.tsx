@@ -91,6 +91,8 @@ export default function FacePage() {
   const [pending] = useState(() => (process.env.TARO_ENV === 'h5' ? readFacePending(taroStore) : undefined));
   const [returned] = useState(() => (process.env.TARO_ENV === 'h5' ? returnedCertifyId(params, window.location) : undefined));
   const redirect = routeParam(params.redirect) || pending?.redirect || undefined;
+  // an action that needs a face check within the last minutes (查看完整证照信息), even at L3
+  const fresh = params.fresh === '1';
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const resumed = useRef(false);
 
@@ -173,9 +175,11 @@ export default function FacePage() {
     const already = levelAtLeast(current.me.level, 'L3');
     body = (
       <StepCard
-        title={already ? '您已完成刷脸认证' : '刷脸认证（实人认证）'}
+        title={fresh ? '请再次刷脸确认本人' : already ? '您已完成刷脸认证' : '刷脸认证（实人认证）'}
         description={
-          already
+          fresh
+            ? '为保护您的个人信息，查看完整证照信息前需要刚刚完成过刷脸认证。认证通过后点击“完成”返回，将继续显示完整信息。'
+            : already
             ? `实人认证有效期至 ${shanghaiDate(current.me.faceValidUntil) || '—'}，到期后需重新刷脸。`
             : '通过人脸识别确认是本人在操作。完成后可办理需“实人认证”的事项，如证件补领、出入境签注等。'
         }
@@ -193,7 +197,7 @@ export default function FacePage() {
         {phase.kind === 'busy' ? <InlineNotice id='face-busy'>{phase.text}</InlineNotice> : null}
         <View className='ov-actions'>
           <Button id='face-start' type='primary' size='large' loading={phase.kind === 'busy'} onClick={start}>
-            {phase.kind === 'failed' || phase.kind === 'error' || phase.kind === 'cancelled' ? '重新刷脸' : already ? '重新认证' : '开始刷脸'}
+            {phase.kind === 'failed' || phase.kind === 'error' || phase.kind === 'cancelled' ? '重新刷脸' : already && !fresh ? '重新认证' : '开始刷脸'}
           </Button>
           {already ? (
             <Button id='face-done' type='primary' fill='outline' size='large' onClick={done}>

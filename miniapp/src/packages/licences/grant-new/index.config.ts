@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '新增授权',
+  backgroundTextStyle: 'dark',
+});

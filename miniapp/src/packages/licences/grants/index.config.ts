@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '授权使用',
+  enablePullDownRefresh: true,
+  backgroundTextStyle: 'dark',
+});

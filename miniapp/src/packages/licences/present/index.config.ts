@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '亮证',
+  backgroundTextStyle: 'dark',
+  disableScroll: false,
+});
