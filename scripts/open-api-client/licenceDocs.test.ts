@@ -207,7 +207,7 @@ describe('docs/open-api.md § Relying parties', () => {
   });
 
   it('documents the verification steps in the order the service checks them, and which refusals spend the token', () => {
-    const order = ['RELYING_PARTY_TYPE_MISSING', 'PRESENTATION_MALFORMED', 'PRESENTATION_KEY_UNKNOWN', 'PRESENTATION_SIGNATURE_INVALID', 'PRESENTATION_EXPIRED', 'PURPOSE_NOT_ALLOWED', 'PRESENTATION_USED', 'LICENCE_NOT_FOUND', 'LICENCE_REVOKED', 'LICENCE_EXPIRED'];
+    const order = ['RELYING_PARTY_TYPE_MISSING', 'PRESENTATION_MALFORMED', 'PRESENTATION_KEY_UNKNOWN', 'PRESENTATION_SIGNATURE_INVALID', 'PRESENTATION_EXPIRED', 'PURPOSE_NOT_ALLOWED', 'LICENCE_NOT_FOUND', 'LICENCE_REVOKED', 'LICENCE_EXPIRED', 'PRESENTATION_USED'];
     const steps = section.slice(section.indexOf('**What we check, in this order**'), section.indexOf('### Refusals'));
     const positions = order.map((code) => steps.indexOf(`\`${code}\``));
     expect(positions.every((p) => p >= 0)).toBe(true);

@@ -108,7 +108,10 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('e-licences on %s
     const ok = await json<VerifyLicenceResponse>(await verify(hotel, { token: shown.token, reason: '入住登记 1208 房' }), 200);
     expect(ok).toMatchObject({ verified: true, licenceType: 'id_card', purpose: 'hotel_checkin', colour: 'green', fields: { name: '张三', idNumber } });
     expect(Object.keys(ok.fields).every((f) => ['name', 'gender', 'ethnicity', 'birthDate', 'address', 'idNumber', 'licenceNumber', 'nationality', 'validUntil'].includes(f))).toBe(true);
-    await error(await verify(hotel, { token: shown.token, reason: '入住登记 1208 房' }), 409, 'PRESENTATION_USED');
+    const twice = await error(await verify(hotel, { token: shown.token, reason: '入住登记 1208 房' }), 409, 'PRESENTATION_USED');
+    expect(twice.details).toEqual({ usageId: ok.usageId, verifiedAt: ok.verifiedAt });
+    const other = await error(await verify(carRental, { token: shown.token, reason: '租车' }), 403, 'PURPOSE_NOT_ALLOWED');
+    expect(other.details).not.toHaveProperty('usageId');
     const usages = await json<Page<LicenceUsage>>(await app.get(`/api/v1/licence-usages?licenceId=${encodeURIComponent(card.licenceId)}`, alice.auth), 200);
     expect(usages.items[0]).toMatchObject({ usageId: ok.usageId, relyingPartyName: '湘江大酒店', relyingPartyType: 'hotel', reason: '入住登记 1208 房', purpose: '酒店入住', via: 'presentation' });
   });
@@ -150,6 +153,8 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('e-licences on %s
     const before = await presentation(card.licenceId, 'hotel_checkin');
     await app.sims.licenceRevoke(card.licenceId, '已补领新证');
     await until(async () => (await ofType('id_card')).status, (s) => s === 'revoked', 'the revocation to arrive');
+    await error(await verify(hotel, { token: before.token, reason: '入住登记' }), 409, 'LICENCE_REVOKED');
+    // The refusal did not spend the token: asking again tells the real reason again.
     await error(await verify(hotel, { token: before.token, reason: '入住登记' }), 409, 'LICENCE_REVOKED');
     await error(await present(card.licenceId, { purpose: 'hotel_checkin' }), 409, 'LICENCE_NOT_PRESENTABLE');
 

@@ -154,7 +154,7 @@ export function licenceOpenRoutes(licences: LicenceService): AnyRouteDef[] {
         params: GrantParamsSchema,
         query: OpenGrantReadQuerySchema,
         response: OpenGrantedLicenceSchema,
-        errors: ['SCOPE_MISSING', 'GRANT_NOT_FOUND', 'GRANT_INACTIVE', 'LICENCE_REVOKED', 'LICENCE_EXPIRED'],
+        errors: ['SCOPE_MISSING', 'GRANT_NOT_FOUND', 'GRANT_INACTIVE', 'LICENCE_REVOKED', 'LICENCE_EXPIRED', 'LICENCE_NOT_FOUND'],
         handler: ({ params, query }, ctx) => licences.readGrant(partnerOf(ctx), params.grantId, query.reason),
       }),
     ),

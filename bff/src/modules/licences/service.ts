@@ -202,7 +202,7 @@ export class LicenceService {
     if (!(purpose.licenceTypes as readonly LicenceType[]).includes(type)) {
       throw new AppError('PURPOSE_NOT_FOR_LICENCE', `${LICENCE_TYPES[type].name}不能用于${purpose.name}`, { purpose: request.purpose, type });
     }
-    if (row.status === 'revoked' || row.status === 'expired') {
+    if (row.status === 'revoked' || row.status === 'expired' || this.pastValidity(row)) {
       throw new AppError('LICENCE_NOT_PRESENTABLE', `该证照${LICENCE_STATUS_NAMES[row.status as LicenceStatus]}，不能亮证`, { status: row.status });
     }
     const fields = this.disclosed(type, request);
@@ -242,15 +242,29 @@ export class LicenceService {
     if (!(purpose.relyingParties as readonly RelyingPartyType[]).includes(rpType)) {
       throw new AppError('PURPOSE_NOT_ALLOWED', `a ${rpType} may not receive a presentation for ${claims.pur}`, { purpose: claims.pur, relyingPartyType: rpType });
     }
-    const ttlMs = Math.max(1000, claims.exp * 1000 - this.now().getTime() + 60_000);
-    if (!(await this.kv.set(`lic:used:${claims.jti}`, partner.appId, { ttlMs, ifAbsent: true }))) {
-      throw new AppError('PRESENTATION_USED', 'this QR code has been verified already; ask the citizen to refresh it');
-    }
+    // The licence's status now, before the token is spent: a refusal here leaves it unspent.
     const row = await this.repo.licence(claims.sub);
     if (!row) throw new AppError('LICENCE_NOT_FOUND', 'the licence is unknown here');
     this.checkUsable(row);
+    // Single use: a second verification fails, also for the same relying party (a copied or
+    // photographed code must not verify again). The one that verified it learns when and under
+    // which usage record, so a lost answer can be traced; nobody gets the fields twice.
+    const key = `lic:used:${claims.jti}`;
+    const ttlMs = Math.max(1000, claims.exp * 1000 - this.now().getTime() + 10 * 60_000);
+    if (!(await this.kv.set(key, JSON.stringify({ appId: partner.appId }), { ttlMs, ifAbsent: true }))) {
+      const first = JSON.parse((await this.kv.get(key)) ?? '{}') as { appId?: string; answer?: VerifyLicenceResponse };
+      const yours = first.appId === partner.appId && first.answer ? { usageId: first.answer.usageId, verifiedAt: first.answer.verifiedAt } : undefined;
+      throw new AppError('PRESENTATION_USED', 'this QR code has been verified already; ask the citizen to refresh it', yours);
+    }
     const fields = pick(claims.fld, RELYING_PARTY_FIELDS[rpType]);
     const usage = await this.recordUsage(row, partner, rpType, { via: 'presentation', purpose: purpose.name, reason: request.reason, fields: Object.keys(fields) as LicenceField[] });
+    const answer = this.verifiedAnswer(row, claims.pur, fields, usage);
+    await this.kv.set(key, JSON.stringify({ appId: partner.appId, answer }), { ttlMs });
+    return answer;
+  }
+
+  private verifiedAnswer(row: LicenceRow, pur: PresentationPurpose, fields: LicenceFieldValues, usage: UsageRow): VerifyLicenceResponse {
+    const purpose = PRESENTATION_PURPOSES[pur];
     const status = row.status as LicenceStatus;
     return {
       verified: true,
@@ -258,7 +272,7 @@ export class LicenceService {
       licenceId: row.licence_id,
       licenceType: row.type as LicenceType,
       licenceTypeName: LICENCE_TYPES[row.type as LicenceType].name,
-      purpose: claims.pur,
+      purpose: pur,
       purposeName: purpose.name,
       fields,
       status,
@@ -277,8 +291,13 @@ export class LicenceService {
   /** Revoked or expired at this moment: refused (an abnormal licence verifies, shown red). */
   private checkUsable(row: LicenceRow): void {
     if (row.status === 'revoked') throw new AppError('LICENCE_REVOKED', `the licence has been revoked${row.status_note ? `: ${row.status_note}` : ''}`);
+    if (row.status === 'expired' || this.pastValidity(row)) throw new AppError('LICENCE_EXPIRED', 'the licence has expired');
+  }
+
+  /** Past its 有效期至 (a calendar day in China), whatever the library last said. */
+  private pastValidity(row: LicenceRow): boolean {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(this.now());
-    if (row.status === 'expired' || (row.valid_until && row.valid_until < today)) throw new AppError('LICENCE_EXPIRED', 'the licence has expired');
+    return row.valid_until !== null && row.valid_until < today;
   }
 
   private async recordUsage(row: LicenceRow, partner: PartnerCredentials, rpType: RelyingPartyType | null, u: { via: 'presentation' | 'grant'; purpose: string; reason: string; fields: LicenceField[] }): Promise<UsageRow> {

@@ -134,6 +134,8 @@ function GrantItem({ g, all, onRevoked, onStale }: { g: LicenceGrant; all: boole
       <Line label='授权信息' value={grantFieldsText(g.fields)} />
       <Line label='期限' value={grantPeriodText(g)} />
       <Line label='已读取' value={`${g.uses} 次`} />
+      {/* The partner reads with this code: the citizen gives it to the bank's counter or app. */}
+      {g.status === 'active' ? <Line label='授权码' value={g.grantId} /> : null}
       {canRevoke(g) ? (
         confirming ? (
           <View className='ov-licence-confirm grant-revoke-box' role='dialog' aria-label='确认撤销授权'>
