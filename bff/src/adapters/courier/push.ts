@@ -16,6 +16,7 @@
  * outage): let that become a 5xx so the courier retries.
  */
 import {
+  parsePushBody,
   UPSTREAM_CALLBACK_REFUSALS,
   verifyUpstreamCallback,
   type CallbackHeaders,
@@ -54,18 +55,6 @@ export type ParsedCourierPush = { ok: true; event: CourierEvent } | { ok: false;
 
 /** Reads a push body (raw bytes, a string, or already-parsed JSON) as one tracking event. */
 export function parseCourierPush(body: unknown): ParsedCourierPush {
-  let value: unknown = body;
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    try {
-      value = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
-    } catch {
-      return { ok: false, reason: 'invalid_json', message: 'body is not JSON' };
-    }
-  }
-  const parsed = CourierEventSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, reason: 'invalid_event', message: `${issue.path.join('.') || 'body'}: ${issue.message}` };
-  }
-  return { ok: true, event: parsed.data };
+  const parsed = parsePushBody(CourierEventSchema, body);
+  return parsed.ok ? { ok: true, event: parsed.value } : parsed;
 }

@@ -23,6 +23,7 @@
  */
 import type { SignatureFailure } from '../signing';
 import {
+  parsePushBody,
   UPSTREAM_CALLBACK_REFUSALS,
   verifyUpstreamCallback,
   type CallbackHeaders,
@@ -58,18 +59,6 @@ export type ParsedLibraryCallback = { ok: true; event: LicenceLibraryEvent } | {
 
 /** Reads a callback body (raw bytes, a string, or already-parsed JSON) as one status event. */
 export function parseLibraryCallback(body: unknown): ParsedLibraryCallback {
-  let value: unknown = body;
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    try {
-      value = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
-    } catch {
-      return { ok: false, reason: 'invalid_json', message: 'body is not JSON' };
-    }
-  }
-  const parsed = LicenceLibraryCallbackSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, reason: 'invalid_event', message: `${issue.path.join('.') || 'body'}: ${issue.message}` };
-  }
-  return { ok: true, event: parsed.data };
+  const parsed = parsePushBody(LicenceLibraryCallbackSchema, body);
+  return parsed.ok ? { ok: true, event: parsed.value } : parsed;
 }

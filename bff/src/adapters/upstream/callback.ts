@@ -13,6 +13,7 @@
  * as reason codes, never as exceptions. Only the nonce store may throw (a KV outage): let that
  * become a 5xx so the upstream retries.
  */
+import type { output as zOutput, ZodType } from 'zod';
 import { verifySignedRequest, type SignatureFailure } from '../signing';
 import { UpstreamCallbackSchema, type UpstreamStatus, type UpstreamSystem } from './port';
 
@@ -103,8 +104,13 @@ export type ParsedUpstreamCallback =
   | { ok: true; system: UpstreamSystem; event: UpstreamStatus }
   | { ok: false; reason: 'invalid_json' | 'invalid_event'; message: string };
 
-/** Reads a callback body (raw bytes, a string, or already-parsed JSON) as one status event. */
-export function parseUpstreamCallback(body: unknown): ParsedUpstreamCallback {
+export type ParsedPush<T> = { ok: true; value: T } | { ok: false; reason: 'invalid_json' | 'invalid_event'; message: string };
+
+/**
+ * Reads a signed push's body (raw bytes, a string, or already-parsed JSON) as one event of
+ * `schema`: the one reading the departments' systems, the courier and the licence library share.
+ */
+export function parsePushBody<S extends ZodType>(schema: S, body: unknown): ParsedPush<zOutput<S>> {
   let value: unknown = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
     try {
@@ -113,11 +119,18 @@ export function parseUpstreamCallback(body: unknown): ParsedUpstreamCallback {
       return { ok: false, reason: 'invalid_json', message: 'body is not JSON' };
     }
   }
-  const parsed = UpstreamCallbackSchema.safeParse(value);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { ok: false, reason: 'invalid_event', message: `${issue.path.join('.') || 'body'}: ${issue.message}` };
   }
-  const { system, ...event } = parsed.data;
+  return { ok: true, value: parsed.data };
+}
+
+/** Reads a callback body as one status event. */
+export function parseUpstreamCallback(body: unknown): ParsedUpstreamCallback {
+  const parsed = parsePushBody(UpstreamCallbackSchema, body);
+  if (!parsed.ok) return parsed;
+  const { system, ...event } = parsed.value;
   return { ok: true, system, event };
 }

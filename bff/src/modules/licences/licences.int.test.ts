@@ -121,6 +121,8 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('e-licences on %s
     const shown = await presentation(card.licenceId, 'hotel_checkin');
     await error(await verify(carRental, { token: shown.token, reason: '租车' }), 403, 'PURPOSE_NOT_ALLOWED');
     await error(await verify(platform, { token: shown.token, reason: '核验' }), 403, 'RELYING_PARTY_TYPE_MISSING');
+    const syncOnly = await register('sync-only', '只同步目录的平台', ['catalog:read'], 'hotel');
+    await error(await verify(syncOnly, { token: shown.token, reason: '入住登记' }), 403, 'SCOPE_MISSING');
     await error(await verify(hotel, { token: shown.token }), 400, 'VALIDATION_FAILED');
     await error(await verify(hotel, { token: 'not.a.jws-token-of-any-kind-really', reason: '入住登记' }), 400, 'PRESENTATION_MALFORMED');
     const [h, p, s] = shown.token.split('.');
