@@ -22,7 +22,6 @@
  * in flight.
  */
 import type { Context } from 'koa';
-import { signRequest } from '../adapters/signing';
 import {
   CourierOrderSchema,
   FINAL_COURIER_STATUSES,
@@ -34,7 +33,7 @@ import {
 } from '../adapters/courier/port';
 import { guarded, type SimContext } from './context';
 import { refuse, signedGatewayServer } from './signed';
-import { parseJsonObject, randomDigits, randomToken, readRawBody, type Fault, type SystemName, SimTimers } from './util';
+import { parseJsonObject, postSignedEvent, randomDigits, randomToken, readRawBody, type Fault, type SystemName, SimTimers } from './util';
 
 /**
  * The courier's key on the shared fault board. Until `util.ts`' SYSTEMS lists 'courier', the
@@ -249,24 +248,7 @@ export function courierSimulator(sim: SimContext, options: CourierSimulatorOptio
     if (attemptsLog.length > 1000) attemptsLog.splice(0, attemptsLog.length - 1000);
   }
 
-  async function post(event: CourierEvent): Promise<number | string> {
-    try {
-      const url = new URL(options.callbackUrl());
-      const body = JSON.stringify(event);
-      const headers = signRequest({ method: 'POST', path: `${url.pathname}${url.search}`, body, ...options.credentials.push });
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-        body,
-        signal: AbortSignal.any([aborter.signal, AbortSignal.timeout(callbackTimeout)]),
-        redirect: 'error',
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      return res.status;
-    } catch (err) {
-      return (err as { cause?: { code?: string } })?.cause?.code ?? (err as Error)?.name ?? 'error';
-    }
-  }
+  const post = (event: CourierEvent) => postSignedEvent(options.callbackUrl(), event, options.credentials.push, aborter.signal, callbackTimeout);
 
   async function attempt(w: SimWaybill, event: CourierEvent, n: number): Promise<void> {
     const outcome = await post(event);

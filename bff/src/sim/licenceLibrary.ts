@@ -50,11 +50,10 @@ import {
   type LicenceType,
 } from '@onevisit/shared-types';
 import { HOLDER_CODE_TYPE, type LibraryLicence, type LicenceLibraryEvent } from '../adapters/licenceLibrary/port';
-import { signRequest } from '../adapters/signing';
 import { guarded, type SimContext } from './context';
 import { HOUSEHOLD_RESIDENTS } from './household';
 import { refuse, signedGatewayServer } from './signed';
-import { parseJsonObject, randomToken, readRawBody, SimTimers } from './util';
+import { parseJsonObject, postSignedEvent, randomToken, readRawBody, SimTimers } from './util';
 
 export interface LicenceLibrarySimCredentials {
   /** Ours: what the BFF signs its requests to the library with. */
@@ -685,24 +684,7 @@ export function licenceLibrarySimulator(sim: SimContext, options: LicenceLibrary
     if (attemptsLog.length > 1000) attemptsLog.splice(0, attemptsLog.length - 1000);
   }
 
-  async function post(event: LicenceLibraryEvent): Promise<number | string> {
-    try {
-      const url = new URL(options.callbackUrl());
-      const body = JSON.stringify(event);
-      const headers = signRequest({ method: 'POST', path: `${url.pathname}${url.search}`, body, ...options.credentials.callback });
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-        body,
-        signal: AbortSignal.any([aborter.signal, AbortSignal.timeout(callbackTimeout)]),
-        redirect: 'error',
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      return res.status;
-    } catch (err) {
-      return (err as { cause?: { code?: string } })?.cause?.code ?? (err as Error)?.name ?? 'error';
-    }
-  }
+  const post = (event: LicenceLibraryEvent) => postSignedEvent(options.callbackUrl(), event, options.credentials.callback, aborter.signal, callbackTimeout);
 
   async function attempt(holder: string, event: LicenceLibraryEvent, n: number): Promise<void> {
     const outcome = await post(event);

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
+import { signRequest } from '../adapters/signing';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -227,5 +228,28 @@ export class SimTimers {
     this.halted = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+  }
+}
+
+/**
+ * POSTs one JSON event to our signed push endpoint as the simulated system does (our gateway
+ * signing scheme, no redirects, a timeout): the HTTP status, or the transport failure's code.
+ */
+export async function postSignedEvent(callbackUrl: string, event: unknown, credentials: { appKey: string; appSecret: string }, signal: AbortSignal, timeoutMs: number): Promise<number | string> {
+  try {
+    const url = new URL(callbackUrl);
+    const body = JSON.stringify(event);
+    const headers = signRequest({ method: 'POST', path: `${url.pathname}${url.search}`, body, ...credentials });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+      body,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+      redirect: 'error',
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.status;
+  } catch (err) {
+    return (err as { cause?: { code?: string } })?.cause?.code ?? (err as Error)?.name ?? 'error';
   }
 }
