@@ -276,7 +276,8 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('delivery on %s',
     await approve(c.caseNo);
     await app.container.outboxDispatcher.runOnce();
     const booked = await until(() => shipment(alice, c.caseNo), (s) => s.state === 'signed', 'the parcel to be signed');
-    const before = await detail(alice, c.caseNo);
+    // the case completes after the signed push is stored, so wait for it before taking the baseline
+    const before = await until(() => detail(alice, c.caseNo), (x) => x.state === 'completed', 'the case to complete on signing');
 
     const courier = app.container.simulators!.courier;
     const credentials = app.container.simulators!.credentials.courier;
