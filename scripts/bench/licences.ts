@@ -51,7 +51,7 @@ export async function setupLicences(base: string, key: LicenceBenchKey, pool: nu
   const { secret } = (await res.json()) as PartnerSecretIssued;
 
   const tokens: string[] = [];
-  for (let i = 0; i < pool; i++) tokens.push((await signPresentation(key.ring, { sub: claims.sub, lt: claims.lt, pur: claims.pur, fld: claims.fld }, { ttlSeconds: 60 })).token);
+  for (let i = 0; i < pool; i++) tokens.push((await signPresentation(key.ring, { sub: claims.sub, lt: claims.lt, pur: claims.pur, fld: claims.fld, st: claims.st }, { ttlSeconds: 60 })).token);
   let n = 0;
   return {
     minted: tokens.length,

@@ -15,6 +15,7 @@ const CONTENT: PresentationContent = {
   sub: '1.2.156.3005.2.11100000000013338W001.11430000MB0000000X.4301042000.001.K',
   lt: 'id_card',
   pur: 'hotel_checkin',
+  st: 'valid',
   fld: { name: '李晓明', gender: '男', ethnicity: '汉', idNumber: '430104200002290012', address: '湖南省长沙市岳麓区麓山南路1号' },
 };
 
@@ -121,6 +122,18 @@ runIf('licence verifier page in Chromium', () => {
     // Then the genuine one, to see the band go green again.
     await scan(page, token);
     await page.locator('#status[data-status="green"]').waitFor();
+  });
+
+  it('a genuine token of a licence abnormal when shown is red "证照状态异常", with its fields', async () => {
+    const page = await openVerifier();
+    const abnormal: PresentationContent = { ...CONTENT, lt: 'driving_licence', pur: 'car_rental', st: 'abnormal', fld: { name: '李晓明', drivingClass: 'C1' } };
+    await scan(page, (await signPresentation(ring, abnormal, { ttlSeconds: 60 })).token);
+    await page.locator('#status[data-code="LICENCE_ABNORMAL"]').waitFor();
+    expect(await band(page).getAttribute('data-status')).toBe('red');
+    expect(await page.locator('#status-title').innerText()).toBe('证照状态异常');
+    expect(await page.locator('#licence-type').innerText()).toBe('机动车驾驶证');
+    expect(await page.locator('#fields tr[data-field="drivingClass"] td').innerText()).toBe('C1');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'verifier-abnormal.png'), fullPage: true });
   });
 
   it('an expired token is red "已过期" with when it expired', async () => {

@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     const token = positional[0] === '-' ? await readStdin() : positional[0];
     const verifier = new OfflineVerifier({ cacheFile: keysFile, jwksUrl: url, issuer: flags.get('issuer') ?? DEFAULT_ISSUER });
     const result = await verifier.verify(token, now);
-    print(result.ok ? { ...result, expiresAt: result.expiresAt.toISOString(), note: 'offline: signature and expiry checked; single use and revocation need the online API' } : result);
+    print(result.ok ? { ...result, expiresAt: result.expiresAt.toISOString(), note: 'offline: signature and expiry checked, status as at presentation; single use and revocation need the online API' } : result);
     return result.ok ? 0 : 1;
   }
   throw new UsageError(command ? `unknown command ${command}` : 'no command');

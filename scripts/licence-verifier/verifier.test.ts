@@ -14,6 +14,7 @@ const CONTENT: PresentationContent = {
   sub: '1.2.156.3005.2.11100000000013338W001.11430000MB0000000X.4301042000.001.K',
   lt: 'id_card',
   pur: 'hotel_checkin',
+  st: 'valid',
   fld: { idNumber: '430104200002290012', name: '李晓明', gender: '男' },
 };
 
@@ -50,9 +51,28 @@ describe('offline verifier (library)', () => {
       ],
       licenceType: { code: 'id_card', name: '居民身份证' },
       purpose: { code: 'hotel_checkin', name: '酒店入住' },
+      status: { code: 'valid', name: '有效', colour: 'green', colourName: '正常' },
       expiresAt: signed.expiresAt,
       kid: 'k1',
     });
+  });
+
+  it('reports a licence abnormal when shown (a driving licence at 12 points) in red, still verified', async () => {
+    const ring = await ringOf('k1');
+    const abnormal: PresentationContent = {
+      sub: '1.2.156.3005.2.11100000000013338W002.11430000MB0000000X.4301042000.001.K',
+      lt: 'driving_licence',
+      pur: 'car_rental',
+      st: 'abnormal',
+      fld: { name: '李晓明', drivingClass: 'C1' },
+    };
+    const { token } = await signPresentation(ring, abnormal, { ttlSeconds: 60 });
+    const result = await new OfflineVerifier({ jwks: ring.jwks(), issuer: ISSUER, fetch: noNetwork }).verify(token);
+    expect(result).toMatchObject({ ok: true, status: { code: 'abnormal', name: '状态异常', colour: 'red', colourName: '异常' }, licenceType: { code: 'driving_licence' } });
+    // A token without a status claim is not a presentation.
+    const [h, p, s] = token.split('.');
+    const { st: _dropped, ...claims } = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    expect(await new OfflineVerifier({ jwks: ring.jwks(), issuer: ISSUER, fetch: noNetwork }).verify(`${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`)).toMatchObject({ ok: false });
   });
 
   it('rejects a token after its expiry (injected clock), and one from another issuer', async () => {

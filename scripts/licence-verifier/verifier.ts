@@ -2,13 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWK, type ProtectedHeaderParameters } from 'jose';
 import {
+  LICENCE_COLOURS,
   LICENCE_FIELD_KEYS,
   LICENCE_FIELDS,
+  LICENCE_STATUS_NAMES,
   LICENCE_TYPES,
+  licenceColour,
   PRESENTATION_MAX_SECONDS,
   PRESENTATION_PURPOSES,
   PRESENTATION_TOKEN_TYPE,
   PresentationClaimsSchema,
+  type LicenceColour,
   type LicenceField,
   type LicenceType,
   type PresentationClaims,
@@ -20,7 +24,7 @@ import {
  * party's own system (a hotel's front-desk software, a car-rental counter …). It needs the
  * platform's public keys (JWKS) once; after that it verifies without calling the platform as long
  * as the token's key id is cached. It checks the signature, typ, issuer, claims, lifetime (≤ 60 s)
- * and expiry. It CANNOT check that a token is used only once, nor whether the licence has been
+ * and expiry, and reports the licence's status as it was when the QR code was made (abnormal: red). It CANNOT check that a token is used only once, nor whether the licence has been
  * revoked since: only the online API (POST /open/v1/licences/verify) knows that, and it also
  * records the use for the citizen. Standalone: depends on jose and @onevisit/shared-types only.
  */
@@ -47,6 +51,12 @@ export type OfflineVerifyResult =
       fields: DisclosedField[];
       licenceType: { code: LicenceType; name: string };
       purpose: { code: PresentationPurpose; name: string };
+      /**
+       * The licence's status when the holder made the QR code, with the colour to show: red for an
+       * abnormal licence (e.g. a driving licence at 12 points). It may have changed since; only the
+       * online API knows the status now.
+       */
+      status: { code: PresentationClaims['st']; name: string; colour: LicenceColour; colourName: string };
       expiresAt: Date;
       /** The key that signed it. */
       kid: string;
@@ -162,6 +172,7 @@ export class OfflineVerifier {
       fields: LICENCE_FIELD_KEYS.filter((key) => claims.fld[key] !== undefined).map((key) => ({ key, label: LICENCE_FIELDS[key].label, value: claims.fld[key]! })),
       licenceType: { code: claims.lt, name: LICENCE_TYPES[claims.lt].name },
       purpose: { code: claims.pur, name: PRESENTATION_PURPOSES[claims.pur].name },
+      status: statusOf(claims.st),
       expiresAt: new Date(claims.exp * 1000),
       kid: header.kid,
     };
@@ -173,6 +184,11 @@ export class OfflineVerifier {
     }
     return this.keys;
   }
+}
+
+function statusOf(st: PresentationClaims['st']): Extract<OfflineVerifyResult, { ok: true }>['status'] {
+  const colour = licenceColour(st);
+  return { code: st, name: LICENCE_STATUS_NAMES[st], colour, colourName: LICENCE_COLOURS[colour] };
 }
 
 function refuse(code: OfflineRefusalCode, message: string): OfflineVerifyResult {

@@ -98,6 +98,11 @@ export const PresentationClaimsSchema = z.object({
   pur: PresentationPurposeSchema,
   /** The disclosed field values. */
   fld: LicenceFieldValuesSchema,
+  /**
+   * The licence's status when the QR code was made: only valid or abnormal licences can be shown.
+   * An offline verifier shows abnormal in red; the online API checks the status at verification.
+   */
+  st: z.enum(['valid', 'abnormal']),
 });
 export type PresentationClaims = z.infer<typeof PresentationClaimsSchema>;
 

@@ -7,7 +7,7 @@ import { ConsoleClient } from '../../testing/console';
 import { storageModes } from '../../testing/storage';
 import { signedHeaders } from '../partners/signature';
 import { LicenceKeyRing } from './keys';
-import { signPresentation } from './tokens';
+import { signPresentation, verifyPresentation } from './tokens';
 
 const ADMIN = { username: 'admin.licences', password: 'Correct-Horse-42-Battery' };
 
@@ -131,9 +131,9 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('e-licences on %s
     const tampered = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`;
     await error(await verify(hotel, { token: tampered, reason: '入住登记' }), 422, 'PRESENTATION_SIGNATURE_INVALID');
     const stranger = await LicenceKeyRing.generate('ES256', 'stranger-key');
-    const foreign = await signPresentation(await LicenceKeyRing.fromJwks([stranger.privateJwk], 'stranger-key'), { sub: card.licenceId, lt: 'id_card', pur: 'hotel_checkin', fld: { name: '张三' } }, { ttlSeconds: 60 });
+    const foreign = await signPresentation(await LicenceKeyRing.fromJwks([stranger.privateJwk], 'stranger-key'), { sub: card.licenceId, lt: 'id_card', pur: 'hotel_checkin', fld: { name: '张三' }, st: 'valid' }, { ttlSeconds: 60 });
     await error(await verify(hotel, { token: foreign.token, reason: '入住登记' }), 422, 'PRESENTATION_KEY_UNKNOWN');
-    const old = await signPresentation(app.container.licences.keys, { sub: card.licenceId, lt: 'id_card', pur: 'hotel_checkin', fld: { name: '张三' } }, { ttlSeconds: 60, now: new Date(Date.now() - 120_000) });
+    const old = await signPresentation(app.container.licences.keys, { sub: card.licenceId, lt: 'id_card', pur: 'hotel_checkin', fld: { name: '张三' }, st: 'valid' }, { ttlSeconds: 60, now: new Date(Date.now() - 120_000) });
     await error(await verify(hotel, { token: old.token, reason: '入住登记' }), 422, 'PRESENTATION_EXPIRED');
     // The refusals above did not spend the genuine token.
     await json(await verify(hotel, { token: shown.token, reason: '入住登记' }), 200);
@@ -165,6 +165,9 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('e-licences on %s
     await app.sims.licenceSetAbnormal(driving.licenceId, '累积记分已满12分');
     await until(async () => (await ofType('driving_licence')).colour, (c) => c === 'red', 'the abnormal status');
     const shown = await presentation(driving.licenceId, 'car_rental');
+    // The token says so too, for verifiers without a network (the offline verifier shows it red).
+    expect((await verifyPresentation(app.container.licences.keys, shown.token)).st).toBe('abnormal');
+    expect((await verifyPresentation(app.container.licences.keys, before.token)).st).toBe('valid');
     const red = await json<VerifyLicenceResponse>(await verify(carRental, { token: shown.token, reason: '租车 湘A·12345' }), 200);
     expect(red).toMatchObject({ status: 'abnormal', colour: 'red', statusNote: '累积记分已满12分' });
   });

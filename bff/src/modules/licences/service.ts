@@ -208,7 +208,7 @@ export class LicenceService {
     const fields = this.disclosed(type, request);
     const data = this.dataOf(row);
     const ttl = Math.min(this.options.presentationSeconds, PRESENTATION_MAX_SECONDS);
-    const signed = await signPresentation(this.keys, { sub: row.licence_id, lt: type, pur: request.purpose, fld: pick(data.fields, fields) }, { ttlSeconds: ttl, now: this.now() });
+    const signed = await signPresentation(this.keys, { sub: row.licence_id, lt: type, pur: request.purpose, fld: pick(data.fields, fields), st: row.status === 'abnormal' ? 'abnormal' : 'valid' }, { ttlSeconds: ttl, now: this.now() });
     return {
       tokenId: signed.jti,
       token: signed.token,

@@ -13,6 +13,7 @@ const CONTENT: PresentationContent = {
   sub: LICENCE_ID,
   lt: 'id_card',
   pur: 'hotel_checkin',
+  st: 'valid',
   fld: { name: '李晓明', gender: '男', idNumber: '430104200002290012' },
 };
 const T0 = new Date('2025-06-01T08:00:00Z');

@@ -14,7 +14,7 @@ import { LICENCE_SIGNING_ALGS, LicenceKeyRing } from './keys';
 
 /*
  * Presentation tokens (亮证二维码): compact JWS, header {alg, kid, typ: ov-licence+jwt}, payload
- * PresentationClaims {iss, jti, iat, exp, sub, lt, pur, fld}, at most PRESENTATION_MAX_SECONDS long.
+ * PresentationClaims {iss, jti, iat, exp, sub, lt, pur, fld, st}, at most PRESENTATION_MAX_SECONDS long.
  * The same checks run in the offline verifier (scripts/licence-verifier) and the /verify page.
  */
 
@@ -29,6 +29,8 @@ export interface PresentationContent {
   pur: PresentationPurpose;
   /** The disclosed field values (only what the citizen chose). */
   fld: LicenceFieldValues;
+  /** The licence's status at presentation (revoked and expired licences are never presented). */
+  st: PresentationClaims['st'];
 }
 
 export interface SignedPresentation {
@@ -50,7 +52,7 @@ export async function signPresentation(
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const jti = randomBytes(16).toString('base64url');
   // Validated before signing: a token we could not verify ourselves is never issued.
-  const payload = PresentationClaimsSchema.parse({ iss: ring.issuer, jti, iat, exp: iat + ttlSeconds, sub: claims.sub, lt: claims.lt, pur: claims.pur, fld: claims.fld });
+  const payload = PresentationClaimsSchema.parse({ iss: ring.issuer, jti, iat, exp: iat + ttlSeconds, sub: claims.sub, lt: claims.lt, pur: claims.pur, fld: claims.fld, st: claims.st });
   const { kid, alg, key } = ring.signingKey();
   const token = await new SignJWT(payload).setProtectedHeader({ alg, kid, typ: PRESENTATION_TOKEN_TYPE }).sign(key);
   return { token, jti, expiresAt: new Date(payload.exp * 1000) };

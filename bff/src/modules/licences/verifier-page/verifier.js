@@ -198,7 +198,10 @@
     return crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x, ext: true }, { name: 'Ed25519' }, false, ['verify']);
   }
 
-  /** Verifies one token; resolves to { status: green|red|grey, code, title, detail, header?, claims? }. */
+  /**
+   * Verifies one token; resolves to { status: green|red|grey, code, title, detail, header?, claims? }.
+   * Claims come only with a genuine token: green, or red for a licence abnormal when shown.
+   */
   async function verifyToken(text, nowMs) {
     var token = extractToken(text);
     if (!token || token.length > 8192) return refuse('PRESENTATION_MALFORMED', '格式错误', '这不是电子证照亮证二维码。');
@@ -275,6 +278,10 @@
       return refuse('PRESENTATION_EXPIRED', '已过期', '二维码已于 ' + formatTime(c.exp) + ' 过期，请持证人刷新二维码后重新出示。');
     }
     if (c.iat > now + tolerance) return refuse('PRESENTATION_MALFORMED', '签发时间异常', '二维码签发时间晚于本机时间，请检查本机时钟。');
+    if (c.st === 'abnormal') {
+      // Genuine, but the licence was abnormal when shown (e.g. 12 points): red, as 交管12123 shows it.
+      return { status: 'red', code: 'LICENCE_ABNORMAL', title: '证照状态异常', detail: '签名有效，但出示时该证照状态异常（如记满12分、逾期未审验），请联网核验或请持证人处理后再用。', header: header, claims: c };
+    }
     return { status: 'green', code: 'OK', title: '核验通过', detail: '签名有效，二维码在有效期内。', header: header, claims: c };
   }
 
@@ -288,6 +295,7 @@
     if (typeof c.lt !== 'string' || (Object.keys(labels.licenceTypes).length && !labels.licenceTypes[c.lt])) return '未知证照类型。';
     if (typeof c.pur !== 'string' || (Object.keys(labels.purposes).length && !labels.purposes[c.pur])) return '未知用途。';
     if (!isObject(c.fld)) return '缺少亮证信息。';
+    if (c.st !== 'valid' && c.st !== 'abnormal') return '缺少证照状态。';
     var known = {};
     labels.fields.forEach(function (f) { known[f[0]] = true; });
     var keys = Object.keys(c.fld);
@@ -328,14 +336,14 @@
   function show(result, nowMs) {
     stopTimers();
     el.fields.textContent = '';
-    if (result.status !== 'green') {
+    setStatus(result.status, result.code, result.title, result.detail);
+    if (!result.claims) {
+      // refused: nothing of the token is shown
       el.result.hidden = true;
       el.countdown.hidden = true;
-      setStatus(result.status, result.code, result.title, result.detail);
       return;
     }
     var c = result.claims;
-    setStatus('green', 'OK', result.title, result.detail);
     el.licenceType.textContent = labels.licenceTypes[c.lt] || c.lt;
     el.purpose.textContent = labels.purposes[c.pur] || c.pur;
     el.verifiedAt.textContent = formatDateTime(nowMs);
