@@ -338,7 +338,7 @@ function SecretsPanel(props: {
           <tr data-testid="secret-current">
             <td className="nowrap">当前密钥</td>
             <td className="mono">{secretHintText(current?.hint)}</td>
-            <td className="nowrap">{formatTime(current?.createdAt)}</td>
+            <td className="secret-created">{formatTime(current?.createdAt)}</td>
           </tr>
           {previous && (
             <tr data-testid="secret-previous">
@@ -346,7 +346,7 @@ function SecretsPanel(props: {
                 旧密钥 <span className="tag tag-warn">轮换中</span>
               </td>
               <td className="mono">{secretHintText(previous.hint)}</td>
-              <td className="nowrap">{formatTime(previous.createdAt)}</td>
+              <td className="secret-created">{formatTime(previous.createdAt)}</td>
             </tr>
           )}
         </tbody>

@@ -46,7 +46,8 @@ export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-const hint = (secret: string) => `…${secret.slice(-4)}`;
+/** The last four characters (the contract's hint); the console adds its own dots. */
+const hint = (secret: string) => secret.slice(-4);
 
 /** Parses allow-list rules (addresses or CIDR ranges); null when the list is empty (any address). */
 export function ipAllowList(rules: string[]): BlockList | null {
