@@ -127,8 +127,8 @@ export class PartnerRepo {
 
   // ---- call evidence ----
 
-  async insertCall(row: PartnerCallRow): Promise<void> {
-    await this.db.insertInto('partner_calls').values(row).execute();
+  async insertCalls(rows: PartnerCallRow[]): Promise<void> {
+    if (rows.length) await this.db.insertInto('partner_calls').values(rows).execute();
   }
 
   async calls(filter: CallFilter, offset: number, limit: number): Promise<{ rows: PartnerCallRow[]; total: number }> {
