@@ -40,6 +40,14 @@ export function partnerConsoleRoutes({ registry, feed, evidence, audit }: Partne
     return audit.record({ actor: { type: 'staff', id: staff.staffId, name: staff.displayName }, action, subject, requestId: ctx.state.requestId, ip: ctx.ip, details });
   };
   const partner = (appId: string) => ({ type: 'partner', id: appId });
+  /** A secret action on an existing partner: 404 first, then the audit row, then the act. */
+  const auditedSecretAction =
+    <T>(action: AuditAction, act: (appId: string) => Promise<T>) =>
+    async ({ params }: { params: { appId: string } }, ctx: Context): Promise<T> => {
+      await registry.get(params.appId);
+      await record(ctx, action, partner(params.appId));
+      return act(params.appId);
+    };
   return [
     defineRoute({
       method: 'get',
@@ -107,11 +115,7 @@ export function partnerConsoleRoutes({ registry, feed, evidence, audit }: Partne
       params: PartnerParamsSchema,
       response: PartnerSecretIssuedSchema,
       errors: [...WRITE, 'PARTNER_NOT_FOUND'],
-      handler: async ({ params }, ctx) => {
-        await registry.get(params.appId);
-        await record(ctx, 'partner.secret_rotate', partner(params.appId));
-        return registry.rotateSecret(params.appId);
-      },
+      handler: auditedSecretAction('partner.secret_rotate', (appId) => registry.rotateSecret(appId)),
     }),
     defineRoute({
       method: 'delete',
@@ -123,11 +127,7 @@ export function partnerConsoleRoutes({ registry, feed, evidence, audit }: Partne
       params: PartnerParamsSchema,
       response: PartnerSchema,
       errors: [...WRITE, 'PARTNER_NOT_FOUND', 'PARTNER_NO_PREVIOUS_SECRET'],
-      handler: async ({ params }, ctx) => {
-        await registry.get(params.appId);
-        await record(ctx, 'partner.secret_retire', partner(params.appId));
-        return registry.retirePreviousSecret(params.appId);
-      },
+      handler: auditedSecretAction('partner.secret_retire', (appId) => registry.retirePreviousSecret(appId)),
     }),
     defineRoute({
       method: 'post',
@@ -139,11 +139,7 @@ export function partnerConsoleRoutes({ registry, feed, evidence, audit }: Partne
       params: PartnerParamsSchema,
       response: PartnerSecretIssuedSchema,
       errors: [...WRITE, 'PARTNER_NOT_FOUND'],
-      handler: async ({ params }, ctx) => {
-        await registry.get(params.appId);
-        await record(ctx, 'partner.webhook_secret_rotate', partner(params.appId));
-        return registry.rotateWebhookSecret(params.appId);
-      },
+      handler: auditedSecretAction('partner.webhook_secret_rotate', (appId) => registry.rotateWebhookSecret(appId)),
     }),
     defineRoute({
       method: 'get',
