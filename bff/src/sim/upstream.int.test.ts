@@ -96,6 +96,44 @@ describe('upstream simulator', () => {
     expect(JSON.stringify(cases)).not.toContain(HOUSEHOLD_RESIDENTS[1].idNumber);
   });
 
+  it('withdraws a case on a signed request only: drops its pending step and its undelivered callbacks, idempotently', async () => {
+    // Slow retries, so the failed `received` callback is still waiting when the case is withdrawn.
+    const slow = await startUpstreamHarness({ rules: { SLOW: [{ decision: 'accepted', delayMs: 60_000 }, 'approved'] }, retry: { attempts: 4, baseDelayMs: 60_000 } });
+    try {
+      slow.receiver.failNext(1, 503);
+      const { upstreamRef } = await slow.client().submit('household', submission('SLOW'));
+      await waitFor(() => slow.sim.deliveries().some((d) => d.upstreamRef === upstreamRef));
+      expect(slow.sim.pendingTimers()).toBe(2); // the 60 s step and the callback's 60 s retry
+
+      const path = `/sim/upstream/v1/household/cases/${upstreamRef}/withdrawal`;
+      const body = JSON.stringify({ reason: '不需要了' });
+      const post = (headers: Record<string, string>) => fetch(`${slow.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const forged = await post(signRequest({ method: 'POST', path, body, appKey: slow.credentials.gateway.appKey, appSecret: 'wrong-secret-wrong-secret-00' }));
+      expect(forged.status).toBe(401);
+      expect(await forged.json()).toMatchObject({ code: 'SIGNATURE_INVALID' });
+      expect(await (await post({})).json()).toMatchObject({ code: 'SIGNATURE_MISSING' });
+      expect(await (await post(signRequest({ method: 'POST', path, body, ...slow.credentials.callback }))).json()).toMatchObject({ code: 'APP_KEY_UNKNOWN' });
+      expect(slow.sim.cases()[0]).toMatchObject({ withdrawn: false });
+      expect(slow.sim.pendingTimers()).toBe(2);
+
+      const good = signRequest({ method: 'POST', path, body, ...slow.credentials.gateway });
+      const res = await post(good);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ outcome: 'withdrawn' });
+      expect((await post(good)).status).toBe(401); // the nonce, once
+      expect(slow.sim.pendingTimers()).toBe(0);
+      expect(slow.sim.cases()[0]).toMatchObject({ withdrawn: true, status: 'received', events: 1 });
+      expect(await slow.client().withdraw('household', upstreamRef, '不需要了')).toEqual({ outcome: 'already_withdrawn' });
+      const decide = await fetch(`${slow.url}/sim/upstream/dev/cases/${upstreamRef}/decide`, { method: 'POST', body: '{"decision":"approved"}' });
+      expect(decide.status).toBe(409);
+      expect(await decide.json()).toMatchObject({ code: 'CASE_WITHDRAWN' });
+      expect(slow.sim.deliveries().map((d) => [d.status, d.attempt, d.ok])).toEqual([['received', 1, false]]);
+      expect(slow.receiver.received).toEqual([]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('takes rules per item code and validates them', async () => {
     h.sim.setRule('NEW', [{ decision: 'accepted', delayMs: 0 }, { decision: 'rejected', delayMs: 10, note: '证件已失效' }]);
     const { upstreamRef } = await h.client().submit('public_order', submission('NEW'));

@@ -5,6 +5,7 @@
  *   POST <prefix>/upstream/v1/{system}/cases                 signed; same caseNo → same upstreamRef
  *   GET  <prefix>/upstream/v1/{system}/cases/{ref}/events    signed; every event so far
  *   POST <prefix>/upstream/v1/{system}/cases/{ref}/supplements   signed; answers 补正
+ *   POST <prefix>/upstream/v1/{system}/cases/{ref}/withdrawal    signed; 撤回, idempotent
  *   GET  <prefix>/upstream/dev/cases                          dev: case summaries (no personal data)
  *   GET  <prefix>/upstream/dev/cases/{ref}/events             dev: the events of a case
  *   POST <prefix>/upstream/dev/cases/{ref}/decide             dev: {decision, note?}
@@ -18,8 +19,13 @@
  * order; a non-2xx answer or a failed connection is retried with exponential backoff a bounded
  * number of times, then given up (recorded in `deliveries()`). Timers are unref'd; `stop()`
  * cancels them and aborts callbacks in flight.
+ *
+ * A withdrawn case is done with, as a department's system would be: its pending step is cancelled,
+ * its undelivered callbacks are dropped (the events stay readable by polling) and nothing more is
+ * sent for it; a final decision cannot be withdrawn (409 CASE_ALREADY_DECIDED).
  */
 import type { Context } from 'koa';
+import type { z } from 'zod';
 import { isValidIdNumber } from '@onevisit/shared-types';
 import { signRequest } from '../adapters/signing';
 import {
@@ -27,7 +33,9 @@ import {
   isUpstreamSystem,
   UPSTREAM_DECISIONS,
   UpstreamCaseSubmissionSchema,
+  UPSTREAM_ALREADY_DECIDED,
   UpstreamSupplementSchema,
+  UpstreamWithdrawalSchema,
   type UpstreamCaseSubmission,
   type UpstreamDecision,
   type UpstreamMaterial,
@@ -83,6 +91,8 @@ export interface UpstreamSimCaseSummary {
   status: UpstreamStatus['status'];
   awaitingSupplement: boolean;
   final: boolean;
+  /** Withdrawn by the BFF: no more events. */
+  withdrawn: boolean;
   /** Set once decideNow took over from the rule. */
   manual: boolean;
   events: number;
@@ -109,9 +119,12 @@ export interface UpstreamSimulator {
   cases(): UpstreamSimCaseSummary[];
   /** What was submitted (tests check the materials arrived intact). */
   submission(upstreamRef: string): UpstreamCaseSubmission | undefined;
+  /** The withdrawal as received (tests check the citizen's reason arrived); undefined if none. */
+  withdrawal(upstreamRef: string): { reason: string; at: string } | undefined;
   /**
    * Decides by hand: records and delivers the event at once, cancels the rule's pending step and
-   * leaves the case to manual decisions from then on. Undefined when the case is unknown or final.
+   * leaves the case to manual decisions from then on. Undefined when the case is unknown, final
+   * or withdrawn.
    */
   decideNow(upstreamRef: string, decision: UpstreamDecision, note?: string): UpstreamStatus | undefined;
   /** Step and retry timers still pending. */
@@ -140,7 +153,10 @@ interface SimCase {
   final: boolean;
   manual: boolean;
   supplements: { materials: UpstreamMaterial[]; note?: string; at: string }[];
+  withdrawal?: { reason: string; at: string };
   stepTimer?: NodeJS.Timeout;
+  /** The head event's next attempt, while it waits out a backoff. */
+  retryTimer?: NodeJS.Timeout;
   /** Events waiting for delivery; the head is in flight. */
   outbox: UpstreamStatus[];
   delivering: boolean;
@@ -229,7 +245,7 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
   }
 
   function advance(c: SimCase) {
-    if (c.manual || c.final || c.awaitingSupplement || c.stepTimer) return;
+    if (c.manual || c.final || c.withdrawal || c.awaitingSupplement || c.stepTimer) return;
     const step = c.steps[c.next];
     if (!step) return;
     c.stepTimer = schedule(step.delayMs, () => {
@@ -278,13 +294,31 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
     const ok = typeof outcome === 'number' && outcome >= 200 && outcome < 300;
     const gaveUp = !ok && n >= attempts;
     log({ upstreamRef: c.upstreamRef, eventId: event.eventId, status: event.status, attempt: n, outcome, ok, gaveUp });
-    if (ok || gaveUp) {
-      c.outbox.shift();
+    if (ok || gaveUp || c.withdrawal) return nextEvent(c); // a withdrawn case's callbacks are not retried
+    c.retryTimer = schedule(Math.min(baseBackoff * 2 ** (n - 1), maxBackoff), () => {
+      c.retryTimer = undefined;
+      void attempt(c, event, n + 1);
+    });
+  }
+
+  /** The head event is done with (delivered or given up): on to the next. */
+  function nextEvent(c: SimCase) {
+    c.outbox.shift();
+    c.delivering = false;
+    deliverNext(c);
+  }
+
+  /** Nothing more for this case: no next step, no undelivered callback (one in flight ends on its own). */
+  function withdraw(c: SimCase, reason: string) {
+    c.withdrawal = { reason, at: isoNow() };
+    cancel(c.stepTimer);
+    c.stepTimer = undefined;
+    c.outbox.length = 0;
+    if (c.retryTimer) {
+      cancel(c.retryTimer);
+      c.retryTimer = undefined;
       c.delivering = false;
-      deliverNext(c);
-      return;
     }
-    schedule(Math.min(baseBackoff * 2 ** (n - 1), maxBackoff), () => void attempt(c, event, n + 1));
   }
 
   // ---- the signed API
@@ -322,6 +356,15 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
     return { system, body };
   }
 
+  /** Parses a request body, or answers 400 INVALID_ARGUMENT naming the first problem. */
+  function parse<T>(ctx: Context, schema: z.ZodType<T>, body: unknown): T | undefined {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    refuse(ctx, 400, 'INVALID_ARGUMENT', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    return undefined;
+  }
+
   function findCase(ctx: Context, system: UpstreamSystem): SimCase | undefined {
     const c = byRef.get(String(ctx.params.ref));
     if (!c || c.system !== system) {
@@ -338,12 +381,8 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
     guarded(sim, 'upstream', async (ctx) => {
       const req = await open(ctx);
       if (!req) return;
-      const parsed = UpstreamCaseSubmissionSchema.safeParse(req.body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return refuse(ctx, 400, 'INVALID_ARGUMENT', `${issue.path.join('.') || 'body'}: ${issue.message}`);
-      }
-      const submission = parsed.data as UpstreamCaseSubmission;
+      const submission = parse(ctx, UpstreamCaseSubmissionSchema, req.body) as UpstreamCaseSubmission | undefined;
+      if (!submission) return;
       if (!isValidIdNumber(submission.applicant.idNumber.toUpperCase(), new Date(sim.now()))) {
         return refuse(ctx, 400, 'INVALID_ID_NUMBER', 'applicant.idNumber is not a valid resident ID number');
       }
@@ -391,12 +430,10 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
       if (!req) return;
       const c = findCase(ctx, req.system);
       if (!c) return;
-      const parsed = UpstreamSupplementSchema.safeParse(req.body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return refuse(ctx, 400, 'INVALID_ARGUMENT', `${issue.path.join('.') || 'body'}: ${issue.message}`);
-      }
-      const { materials, note } = parsed.data;
+      const parsed = parse(ctx, UpstreamSupplementSchema, req.body);
+      if (!parsed) return;
+      const { materials, note } = parsed;
+      if (c.withdrawal) return refuse(ctx, 409, 'CASE_WITHDRAWN', 'this case was withdrawn');
       if (!c.awaitingSupplement) {
         const last = c.supplements[c.supplements.length - 1];
         if (last && sameMaterials(last.materials, materials)) {
@@ -412,6 +449,25 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
     }),
   );
 
+  sim.router.post(
+    `${base}/:ref/withdrawal`,
+    guarded(sim, 'upstream', async (ctx) => {
+      const req = await open(ctx);
+      if (!req) return;
+      const c = findCase(ctx, req.system);
+      if (!c) return;
+      const parsed = parse(ctx, UpstreamWithdrawalSchema, req.body);
+      if (!parsed) return;
+      if (c.withdrawal) {
+        ctx.body = { outcome: 'already_withdrawn' };
+        return;
+      }
+      if (c.final) return refuse(ctx, 409, UPSTREAM_ALREADY_DECIDED, 'the case already has a final decision');
+      withdraw(c, parsed.reason);
+      ctx.body = { outcome: 'withdrawn' };
+    }),
+  );
+
   // ---- hooks
 
   function summary(c: SimCase): UpstreamSimCaseSummary {
@@ -423,6 +479,7 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
       status: c.events[c.events.length - 1].status,
       awaitingSupplement: c.awaitingSupplement,
       final: c.final,
+      withdrawn: Boolean(c.withdrawal),
       manual: c.manual,
       events: c.events.length,
       supplements: c.supplements.length,
@@ -437,9 +494,10 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
     events: (ref) => byRef.get(ref)?.events.map((e) => ({ ...e })),
     cases: () => [...byRef.values()].map(summary),
     submission: (ref) => byRef.get(ref)?.submission,
+    withdrawal: (ref) => byRef.get(ref)?.withdrawal,
     decideNow(ref, decision, note) {
       const c = byRef.get(ref);
-      if (!c || c.final || !(UPSTREAM_DECISIONS as readonly string[]).includes(decision)) return undefined;
+      if (!c || c.final || c.withdrawal || !(UPSTREAM_DECISIONS as readonly string[]).includes(decision)) return undefined;
       cancel(c.stepTimer);
       c.stepTimer = undefined;
       c.manual = true;
@@ -482,7 +540,9 @@ export function upstreamSimulator(sim: SimContext, options: UpstreamSimulatorOpt
       return refuse(ctx, 400, 'INVALID_ARGUMENT', `decision must be one of ${UPSTREAM_DECISIONS.join(', ')}`);
     }
     if (note !== undefined && typeof note !== 'string') return refuse(ctx, 400, 'INVALID_ARGUMENT', 'note must be a string');
-    if (!byRef.has(ctx.params.ref)) return refuse(ctx, 404, 'CASE_NOT_FOUND', 'no such case');
+    const c = byRef.get(ctx.params.ref);
+    if (!c) return refuse(ctx, 404, 'CASE_NOT_FOUND', 'no such case');
+    if (c.withdrawal) return refuse(ctx, 409, 'CASE_WITHDRAWN', 'the case was withdrawn');
     const event = hooks.decideNow(ctx.params.ref, decision as UpstreamDecision, note);
     if (!event) return refuse(ctx, 409, 'CASE_FINAL', 'the case already has a final decision');
     ctx.body = { event };

@@ -94,6 +94,31 @@ describe('upstream adapter (police business systems) against the simulator', () 
     await expect(h.client().answerSupplement('household', upstreamRef, [])).rejects.toMatchObject({ kind: 'rejected', upstreamCode: 'INVALID_ARGUMENT' });
   });
 
+  it('withdraws a case idempotently; the system then sends nothing more for it and takes no supplement', async () => {
+    const { upstreamRef } = await h.client().submit('exit_entry', submission('ITEM-SLOW'));
+    expect(await h.client().withdraw('exit_entry', upstreamRef, '已在窗口办理')).toEqual({ outcome: 'withdrawn' });
+    expect(await h.client().withdraw('exit_entry', upstreamRef, '已在窗口办理')).toEqual({ outcome: 'already_withdrawn' });
+    expect(h.sim.withdrawal(upstreamRef)?.reason).toBe('已在窗口办理');
+    expect(h.sim.cases().find((c) => c.upstreamRef === upstreamRef)).toMatchObject({ withdrawn: true, final: false, status: 'received' });
+    expect(h.sim.decideNow(upstreamRef, 'approved')).toBeUndefined();
+    expect(await statuses('exit_entry', upstreamRef)).toEqual(['received']);
+    await expect(h.client().answerSupplement('exit_entry', upstreamRef, [material('late.jpg')])).rejects.toMatchObject({ kind: 'rejected', upstreamCode: 'CASE_WITHDRAWN' });
+  });
+
+  it('refuses to withdraw a decided case (conflict), an unknown one and an empty reason; a bad signature is unavailable', async () => {
+    const { upstreamRef } = await h.client().submit('traffic', submission('ITEM-NA'));
+    await settled(upstreamRef, 2);
+    await expect(h.client().withdraw('traffic', upstreamRef, '不需要了')).rejects.toMatchObject({ system: 'upstream:traffic', kind: 'rejected', upstreamCode: 'CASE_ALREADY_DECIDED' });
+    expect(await statuses('traffic', upstreamRef)).toEqual(['received', 'not_accepted']);
+    await expect(h.client().withdraw('household', upstreamRef, '不需要了')).rejects.toMatchObject({ kind: 'rejected', upstreamCode: 'CASE_NOT_FOUND' });
+    const open = await h.client().submit('traffic', submission('ITEM-SLOW'));
+    await expect(h.client().withdraw('traffic', open.upstreamRef, '')).rejects.toMatchObject({ kind: 'rejected', upstreamCode: 'INVALID_ARGUMENT' });
+    await expect(h.client({ appSecret: 'not-the-secret-at-all-000000' }).withdraw('traffic', open.upstreamRef, '不需要了')).rejects.toMatchObject({ kind: 'unavailable', upstreamCode: 'SIGNATURE_INVALID' });
+    expect(h.sim.cases().find((c) => c.upstreamRef === open.upstreamRef)?.withdrawn).toBe(false);
+    h.faults.set('upstream', { status: 503 });
+    await expect(h.client().withdraw('traffic', open.upstreamRef, '不需要了')).rejects.toMatchObject({ kind: 'unavailable', upstreamCode: 'http_503' });
+  });
+
   it('gets refusals of the content as rejected', async () => {
     await expect(h.client().submit('household', submission('X', { applicant: { name: '张三', idNumber: '430102199001011230' } }))).rejects.toMatchObject({
       kind: 'rejected',

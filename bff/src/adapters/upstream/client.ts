@@ -1,6 +1,7 @@
 /**
  * Police business systems client (户政 household, 出入境 exit-entry, 交管 traffic, 治安 public order):
- * hands a case to the department's system, reads its decisions, answers supplement requests.
+ * hands a case to the department's system, reads its decisions, answers supplement requests,
+ * withdraws a case the citizen withdrew.
  *
  * Protocol (ours; the provincial police data-exchange gateway implements it for each system):
  *   JSON over HTTPS, every request signed as described in `../signing.ts` — HMAC-SHA256 over
@@ -16,8 +17,15 @@
  *   POST {base}/v1/{system}/cases/{ref}/supplements    {"materials": [...], "note"?: "…"}
  *     200 {"ok": true}                 answers the pending supplement request (the same materials
  *                                     again after it was answered → 200, idempotent)
+ *   POST {base}/v1/{system}/cases/{ref}/withdrawal     {"reason": "…"} (1–500 characters)
+ *     200 {"outcome": "withdrawn"}     the department stops work on the case and sends no more
+ *                                     events for it (none, not even a `withdrawn` one)
+ *     200 {"outcome": "already_withdrawn"}  idempotent: a repeat changes nothing
+ *     409 CASE_ALREADY_DECIDED         too late: it already has a final decision (approved,
+ *                                     rejected, not_accepted), which stands
  *   Refusals: 4xx {"code", "message"} — 400 INVALID_ARGUMENT / INVALID_ID_NUMBER / INVALID_JSON,
- *     404 CASE_NOT_FOUND, 409 NO_SUPPLEMENT_PENDING; 401 SIGNATURE_MISSING / APP_KEY_UNKNOWN /
+ *     404 CASE_NOT_FOUND, 409 NO_SUPPLEMENT_PENDING / CASE_ALREADY_DECIDED / CASE_WITHDRAWN (a
+ *     supplement answer to a withdrawn case); 401 SIGNATURE_MISSING / APP_KEY_UNKNOWN /
  *     TIMESTAMP_EXPIRED / NONCE_REUSED / SIGNATURE_INVALID; 429 throttled; 5xx outage.
  *
  *   Status callbacks: the system POSTs each event, as `{"system": "…", ...UpstreamStatus}`, to the
@@ -39,6 +47,7 @@ import { AdapterError } from '../errors';
 import { createSignedGateway, field, type SignedGateway, type SignedGatewayOptions } from '../signedGateway';
 import {
   isUpstreamSystem,
+  isUpstreamWithdrawOutcome,
   UpstreamStatusSchema,
   type UpstreamCaseSubmission,
   type UpstreamPort,
@@ -114,6 +123,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamPo
 
     async answerSupplement(system, upstreamRef, materials, note) {
       await call(system, 'POST', casePath(system, upstreamRef, 'supplements'), note === undefined ? { materials } : { materials, note });
+    },
+
+    async withdraw(system, upstreamRef, reason) {
+      const answer = await call(system, 'POST', casePath(system, upstreamRef, 'withdrawal'), { reason });
+      return { outcome: field(upstreamSystemName(system), answer, 'outcome', isUpstreamWithdrawOutcome) };
     },
   };
 }

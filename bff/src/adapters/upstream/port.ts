@@ -52,10 +52,26 @@ export interface UpstreamPort {
   queryStatus(system: UpstreamSystem, upstreamRef: string): Promise<UpstreamStatus[]>;
   /** Answers a pending supplement request (补正) with the new materials. */
   answerSupplement(system: UpstreamSystem, upstreamRef: string, materials: UpstreamCaseSubmission['materials'], note?: string): Promise<void>;
+  /**
+   * Withdraws (撤回) the case: the department stops work on it and sends no more events. Idempotent.
+   * Refused (AdapterError 'rejected', UPSTREAM_ALREADY_DECIDED) once the case has a final decision.
+   */
+  withdraw(system: UpstreamSystem, upstreamRef: string, reason: string): Promise<{ outcome: UpstreamWithdrawOutcome }>;
 }
+
+/** `withdrawn` by this call, or `already_withdrawn` by an earlier one (a retry). */
+export const UPSTREAM_WITHDRAW_OUTCOMES = ['withdrawn', 'already_withdrawn'] as const;
+export type UpstreamWithdrawOutcome = (typeof UPSTREAM_WITHDRAW_OUTCOMES)[number];
+
+/** The 409 code of a withdrawal that comes too late: the department already decided the case. */
+export const UPSTREAM_ALREADY_DECIDED = 'CASE_ALREADY_DECIDED';
 
 export function isUpstreamSystem(v: unknown): v is UpstreamSystem {
   return typeof v === 'string' && (UPSTREAM_SYSTEMS as readonly string[]).includes(v);
+}
+
+export function isUpstreamWithdrawOutcome(v: unknown): v is UpstreamWithdrawOutcome {
+  return typeof v === 'string' && (UPSTREAM_WITHDRAW_OUTCOMES as readonly string[]).includes(v);
 }
 
 // Wire schemas: the client checks answers with them, the simulator checks requests, the callback
@@ -93,6 +109,8 @@ export const UpstreamSupplementSchema = z.object({
   materials: z.array(UpstreamMaterialSchema).min(1).max(100),
   note: z.string().max(2000).optional(),
 });
+
+export const UpstreamWithdrawalSchema = z.object({ reason: text(500) });
 
 /** The body of a status callback: one event, plus the system that sent it. */
 export const UpstreamCallbackSchema = UpstreamStatusSchema.extend({ system: z.enum(UPSTREAM_SYSTEMS) });

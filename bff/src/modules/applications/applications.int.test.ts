@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApplicationDetail, ErrorBody, Page, StaffCaseDetail, StaffCaseSummary, Upload, ApplicationSummary, BundleApplication } from '@onevisit/shared-types';
 import { signRequest } from '../../adapters/signing';
+import { createUpstreamClient, type UpstreamPort } from '../../adapters/upstream';
 import { expectError as error, expectJson as json, newStaffClient } from '../../testing/http';
 import { expectNoPersonalDataIn, startTestApp, type TestApp } from '../../testing/app';
 import { testIdNumber, type TestCitizen } from '../../testing/citizens';
@@ -9,6 +10,7 @@ import { materialFixtures } from '../../testing/files';
 import { storageModes } from '../../testing/storage';
 import { ApplicationRepo } from './repo';
 import { SlaSweep } from './sweep';
+import { UpstreamBridge } from './upstreamBridge';
 
 const ADMIN = { username: 'admin.cases', password: 'Correct-Horse-42-Battery' };
 const ID_REISSUE = '11430000006940002L070001003001'; // 居民身份证补领 (户政, upstream)
@@ -17,6 +19,7 @@ const NET_CAFE = '114300000069400061015202001001'; // 网吧安全审核 (in-hou
 const CASE_LOOKUP = '114300000069400087205403001001'; // 执法办案信息查询 (in-house, 立即办)
 
 const key = () => randomUUID();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -62,6 +65,28 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('applications on 
   const apply = (citizen: TestCitizen, body: unknown) => app.post('/api/v1/applications', body, citizen.auth);
   const detail = async (citizen: TestCitizen, caseNo: string) => json<ApplicationDetail>(await app.get(`/api/v1/applications/${caseNo}`, citizen.auth), 200);
   const act = (caseNo: string, body: Record<string, unknown>) => approver.request('POST', `/cases/${caseNo}/actions`, { actionId: key(), ...body });
+  const withdraw = (citizen: TestCitizen, caseNo: string, reason?: string) => app.post(`/api/v1/applications/${caseNo}/withdraw`, reason ? { reason } : {}, citizen.auth);
+  const outboxEntry = (topic: string, dedupeKey: string) => app.container.database.db.selectFrom('outbox').selectAll().where('topic', '=', topic).where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+  const simCase = (caseNo: string) => app.container.simulators!.upstream.cases().find((c) => c.caseNo === caseNo);
+  /** Makes an outbox row due now and nudges the dispatcher (the app's own loop may get there first). */
+  async function deliverNow(topic: string, dedupeKey: string): Promise<void> {
+    await app.container.database.db.updateTable('outbox').set({ next_attempt_at: '2000-01-01 00:00:00.000' }).where('topic', '=', topic).where('dedupe_key', '=', dedupeKey).where('status', '=', 'pending').execute();
+    await app.container.outboxDispatcher.runOnce();
+  }
+  /** Creates an ID reissue while the household system is down, so it stays undelivered; the submit row is parked (not due). */
+  async function undeliveredReissue(): Promise<ApplicationDetail> {
+    const sim = app.container.simulators!;
+    sim.dev.setFault('upstream', { status: 503 });
+    try {
+      const created = await json<ApplicationDetail>(await apply(alice, reissueRequest((await uploaded(alice)).uploadId)), 201);
+      await app.container.outboxDispatcher.runOnce();
+      await until(() => outboxEntry('upstream.submit', `${created.caseNo}:submit`), (r) => !!r && r.attempts >= 1 && r.status === 'pending' && r.lease_owner === null, 'a failed submission');
+      await app.container.database.db.updateTable('outbox').set({ next_attempt_at: '2999-01-01 00:00:00.000' }).where('dedupe_key', '=', `${created.caseNo}:submit`).execute();
+      return created;
+    } finally {
+      sim.dev.setFault('upstream', null);
+    }
+  }
 
   beforeAll(async () => {
     app = await startTestApp(mode, { CONSOLE_ADMIN_USERNAME: ADMIN.username, CONSOLE_ADMIN_PASSWORD: ADMIN.password, SIM_UPSTREAM_STEP_MS: '30', SLA_SWEEP_SECONDS: '0' });
@@ -253,20 +278,116 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('applications on 
     sim.dev.setFault('upstream', { status: 503 });
     try {
       const created = await json<ApplicationDetail>(await apply(alice, reissueRequest((await uploaded(alice)).uploadId)), 201);
-      const outboxRow = () => app.container.database.db.selectFrom('outbox').selectAll().where('topic', '=', 'upstream.submit').where('dedupe_key', '=', `${created.caseNo}:submit`).executeTakeFirstOrThrow();
       // The dispatcher (running in the app, or this nudge) tries, fails on the 503, and schedules a retry.
       await app.container.outboxDispatcher.runOnce();
-      const failed = await until(outboxRow, (r) => r.attempts >= 1 && r.status === 'pending' && r.last_error !== null, 'a failed attempt');
-      expect(failed.last_error).toMatch(/503|unavailable/i);
+      const failed = await until(() => outboxEntry('upstream.submit', `${created.caseNo}:submit`), (r) => !!r && r.attempts >= 1 && r.status === 'pending' && r.last_error !== null, 'a failed attempt');
+      expect(failed!.last_error).toMatch(/503|unavailable/i);
       const waiting = await detail(alice, created.caseNo);
       expect(waiting).toMatchObject({ state: 'submitted', upstream: 'waiting' });
       sim.dev.setFault('upstream', null);
-      await app.container.database.db.updateTable('outbox').set({ next_attempt_at: '2000-01-01 00:00:00.000' }).where('id', '=', failed.id).execute();
-      await app.container.outboxDispatcher.runOnce();
+      await deliverNow('upstream.submit', `${created.caseNo}:submit`);
       const delivered = await until(() => detail(alice, created.caseNo), (d) => d.upstream === 'delivered', 'delivery');
       expect(delivered.timeline[1]).toMatchObject({ action: 'pre_review', actor: 'upstream' });
     } finally {
       sim.dev.setFault('upstream', null);
+    }
+  });
+
+  it("withdraws a case in its department's system too, which then sends nothing more for it", async () => {
+    const sim = app.container.simulators!.upstream;
+    const decisionMs = 3000; // long enough to withdraw first on a busy machine, short enough to outwait
+    sim.setRule(ID_REISSUE, [{ decision: 'accepted', delayMs: decisionMs }, 'approved']);
+    try {
+      const created = await json<ApplicationDetail>(await apply(alice, reissueRequest((await uploaded(alice)).uploadId)), 201);
+      await app.container.outboxDispatcher.runOnce();
+      await until(() => detail(alice, created.caseNo), (d) => d.state === 'pre_reviewed', 'delivery upstream');
+      const decisionDue = Date.now() + decisionMs; // the step's timer started earlier: this is later than due
+      const { upstreamRef } = simCase(created.caseNo)!;
+
+      expect((await json<ApplicationDetail>(await withdraw(alice, created.caseNo, '已在窗口办理'), 200)).state).toBe('withdrawn');
+      await app.container.outboxDispatcher.runOnce();
+      await until(async () => simCase(created.caseNo), (c) => c?.withdrawn === true, 'the withdrawal upstream');
+      expect(sim.withdrawal(upstreamRef)?.reason).toBe('已在窗口办理');
+      await until(() => outboxEntry('upstream.withdraw', `${created.caseNo}:withdraw`), (r) => r?.status === 'delivered', 'the outbox row delivered');
+      await until(async () => app.logs.some((l) => l.caseNo === created.caseNo && l.outcome === 'withdrawn' && l.upstreamRef === upstreamRef), Boolean, 'the log line', 2000);
+
+      // The accept the rule had scheduled never comes: no event, no callback, the case stays withdrawn.
+      await sleep(decisionDue + 300 - Date.now());
+      expect(sim.events(upstreamRef)!.map((e) => e.status)).toEqual(['received']);
+      expect(sim.deliveries().filter((d) => d.upstreamRef === upstreamRef).every((d) => d.status === 'received')).toBe(true);
+      const after = await detail(alice, created.caseNo);
+      expect(after.state).toBe('withdrawn');
+      expect(after.timeline.map((e) => e.action)).toEqual(['submit', 'pre_review', 'withdraw']);
+      expectNoPersonalDataIn(app.logs);
+    } finally {
+      sim.setRule(ID_REISSUE, null);
+    }
+  });
+
+  it('makes no upstream call for a case withdrawn before it reached its system', async () => {
+    const created = await undeliveredReissue();
+    expect((await json<ApplicationDetail>(await withdraw(alice, created.caseNo), 200)).state).toBe('withdrawn');
+    await deliverNow('upstream.submit', `${created.caseNo}:submit`);
+    await until(() => outboxEntry('upstream.submit', `${created.caseNo}:submit`), (r) => r?.status === 'delivered', 'the submit handler to skip it');
+    expect(simCase(created.caseNo)).toBeUndefined();
+    expect(await outboxEntry('upstream.withdraw', `${created.caseNo}:withdraw`)).toBeUndefined();
+    expect(await detail(alice, created.caseNo)).toMatchObject({ state: 'withdrawn', upstream: 'waiting' });
+  });
+
+  it('withdraws upstream a case whose submission was in flight when the citizen withdrew', async () => {
+    const sim = app.container.simulators!.upstream;
+    sim.setRule(ID_REISSUE, [{ decision: 'accepted', delayMs: 60_000 }]); // undecided until withdrawn
+    try {
+      const created = await undeliveredReissue();
+      const real = createUpstreamClient(app.container.simulators!.adapterOptions(() => app.url).upstream);
+      // The citizen withdraws while the submission is on its way: the withdraw move knows no reference yet.
+      const racing: UpstreamPort = {
+        ...real,
+        submit: async (system, c) => {
+          await json(await withdraw(alice, created.caseNo), 200);
+          return real.submit(system, c);
+        },
+      };
+      const repo = new ApplicationRepo(app.container.database.db, app.container.database.dialect);
+      const bridge = new UpstreamBridge(app.container.applications.cases, repo, app.container.identity, racing, app.container.logger);
+      await bridge.submit(created.caseNo);
+      expect(await detail(alice, created.caseNo)).toMatchObject({ state: 'withdrawn', upstream: 'delivered' });
+      expect(await outboxEntry('upstream.withdraw', `${created.caseNo}:withdraw`)).toBeDefined(); // written by the bridge, on learning the reference
+      await deliverNow('upstream.withdraw', `${created.caseNo}:withdraw`);
+      await until(async () => simCase(created.caseNo), (c) => c?.withdrawn === true, 'the late withdrawal upstream');
+      expect((await detail(alice, created.caseNo)).timeline.map((e) => e.action)).toEqual(['submit', 'withdraw']);
+      await deliverNow('upstream.submit', `${created.caseNo}:submit`); // the parked row: already delivered, nothing to do
+    } finally {
+      sim.setRule(ID_REISSUE, null);
+    }
+  });
+
+  it("dead-letters a withdrawal that crossed the department's decision, after retrying through an outage", async () => {
+    const sims = app.container.simulators!;
+    sims.upstream.setRule(ID_REISSUE, [{ decision: 'accepted', delayMs: 60_000 }]);
+    try {
+      const created = await json<ApplicationDetail>(await apply(alice, reissueRequest((await uploaded(alice)).uploadId)), 201);
+      await app.container.outboxDispatcher.runOnce();
+      await until(() => detail(alice, created.caseNo), (d) => d.state === 'pre_reviewed', 'delivery upstream');
+      const dedupeKey = `${created.caseNo}:withdraw`;
+      sims.dev.setFault('upstream', { status: 503 });
+      try {
+        await json(await withdraw(alice, created.caseNo), 200);
+        await app.container.outboxDispatcher.runOnce();
+        const retrying = await until(() => outboxEntry('upstream.withdraw', dedupeKey), (r) => !!r && r.attempts >= 1 && r.status === 'pending' && r.last_error !== null, 'a failed attempt');
+        expect(retrying!.last_error).toMatch(/503|unavailable/i);
+        // Meanwhile the department decides, before it hears of the withdrawal.
+        expect(sims.upstream.decideNow(simCase(created.caseNo)!.upstreamRef, 'not_accepted')).toBeDefined();
+      } finally {
+        sims.dev.setFault('upstream', null);
+      }
+      await deliverNow('upstream.withdraw', dedupeKey);
+      const dead = await until(() => outboxEntry('upstream.withdraw', dedupeKey), (r) => r?.status === 'dead', 'the dead letter');
+      expect(dead!.last_error).toMatch(/^PermanentFailure: the department's system had already decided the case \(CASE_ALREADY_DECIDED\)/);
+      await until(async () => app.logs.some((l) => l.level === 40 && l.caseNo === created.caseNo && /NOT in its department's system/.test(String(l.msg))), Boolean, 'the warning', 2000);
+      expect((await detail(alice, created.caseNo)).state).toBe('withdrawn');
+    } finally {
+      sims.upstream.setRule(ID_REISSUE, null);
     }
   });
 

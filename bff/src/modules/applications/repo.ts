@@ -67,8 +67,8 @@ export class ApplicationRepo {
   }
 
   /** The system has the case (a late acknowledgement of a case that already moved on). */
-  async setUpstream(caseNo: string, upstreamRef: string): Promise<void> {
-    await this.db.updateTable('cases').set({ upstream_ref: upstreamRef, upstream_delivery: 'delivered' }).where('case_no', '=', caseNo).execute();
+  async setUpstream(caseNo: string, upstreamRef: string, trx: Db = this.db): Promise<void> {
+    await trx.updateTable('cases').set({ upstream_ref: upstreamRef, upstream_delivery: 'delivered' }).where('case_no', '=', caseNo).execute();
   }
 
   /** Marks a change that is not a transition (a pending material supplied). */

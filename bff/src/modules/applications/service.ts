@@ -85,6 +85,15 @@ export const CASE_CLOSED_TOPIC = 'case.closed';
 export const CASE_POSTAL_PRODUCTION_TOPIC = 'case.postal_production';
 const CLOSED_WITHOUT_RESULT: readonly CaseState[] = ['rejected', 'not_accepted', 'withdrawn'];
 export const UPSTREAM_SUPPLEMENT_TOPIC = 'upstream.supplement';
+/** The withdrawal's note when the citizen gives no reason (also what the department's system is told). */
+export const DEFAULT_WITHDRAW_NOTE = '申请人撤回申请';
+/** A withdrawn case its department's system holds: the bridge withdraws it there too. */
+export const UPSTREAM_WITHDRAW_TOPIC = 'upstream.withdraw';
+
+/** One withdrawal per case (dedupe key), whichever learns first that the system has it: the move or the bridge. */
+export async function enqueueUpstreamWithdraw(trx: Kysely<Tables>, caseNo: string): Promise<void> {
+  await enqueue(trx, { topic: UPSTREAM_WITHDRAW_TOPIC, dedupeKey: `${caseNo}:withdraw`, payload: { caseNo } });
+}
 
 export interface ApplicationServiceDeps {
   repo: ApplicationRepo;
@@ -238,7 +247,7 @@ export class ApplicationService {
   async withdraw(userId: string, caseNo: string, reason: string | undefined): Promise<ApplicationDetail> {
     const row = await this.ownCase(userId, caseNo);
     if (row.state === 'withdrawn') return this.detailFor(userId, caseNo);
-    await this.move(caseNo, { action: 'withdraw', actor: CITIZEN, note: reason ?? '申请人撤回申请' });
+    await this.move(caseNo, { action: 'withdraw', actor: CITIZEN, note: reason ?? DEFAULT_WITHDRAW_NOTE });
     return this.detailFor(userId, caseNo);
   }
 
@@ -447,6 +456,9 @@ export class ApplicationService {
       if (row.delivery_option === 'postal' && plan.some((p) => p.state === 'producing')) {
         await enqueue(trx, { topic: CASE_POSTAL_PRODUCTION_TOPIC, dedupeKey: caseNo, payload: { caseNo } });
       }
+      // A case its system has must be withdrawn there too; one it never got is stopped by the
+      // submit handler, and one whose reference arrives later is withdrawn by the bridge then.
+      if (last.state === 'withdrawn' && row.upstream_ref) await enqueueUpstreamWithdraw(trx, caseNo);
       if (row.fee_due !== 'none' && plan.some((p) => CLOSED_WITHOUT_RESULT.includes(p.state))) {
         await enqueue(trx, { topic: CASE_CLOSED_TOPIC, dedupeKey: caseNo, payload: { caseNo } });
       }

@@ -1,6 +1,6 @@
 import { UPSTREAM_SYSTEM_NAMES, type CaseAction, type UpstreamSystemCode } from '@onevisit/shared-types';
 import { AdapterError } from '../../adapters/errors';
-import type { UpstreamPort, UpstreamStatus } from '../../adapters/upstream';
+import { UPSTREAM_ALREADY_DECIDED, type UpstreamPort, type UpstreamStatus } from '../../adapters/upstream';
 import { formatShanghai } from '../calendar/dates';
 import { fromDbTime } from '../../db/sql';
 import { AppError } from '../../http/errors';
@@ -9,7 +9,16 @@ import { PermanentFailure, type OutboxDispatcher } from '../../outbox';
 import type { IdentityService } from '../identity/service';
 import { supplementInput } from './desk';
 import type { ApplicationRepo, CaseRow } from './repo';
-import { upstreamActor, UPSTREAM_SUBMIT_TOPIC, UPSTREAM_SUPPLEMENT_TOPIC, type ApplicationService, type MoveInput } from './service';
+import {
+  DEFAULT_WITHDRAW_NOTE,
+  enqueueUpstreamWithdraw,
+  upstreamActor,
+  UPSTREAM_SUBMIT_TOPIC,
+  UPSTREAM_SUPPLEMENT_TOPIC,
+  UPSTREAM_WITHDRAW_TOPIC,
+  type ApplicationService,
+  type MoveInput,
+} from './service';
 
 /** What a status callback did: applied, already applied, or refused because the case cannot take it. */
 export type CallbackOutcome = 'applied' | 'duplicate' | 'unknown_case' | 'wrong_system' | 'illegal';
@@ -24,8 +33,8 @@ const DECISION_ACTIONS: Record<Exclude<UpstreamStatus['status'], 'received'>, Ca
 
 /**
  * The applications capability's link to the departments' business systems: outbox handlers that
- * hand cases (and supplement answers) upstream, and the status events that come back through the
- * signed callback, applied to the case by the same state machine as everything else.
+ * hand cases (and supplement answers, and withdrawals) upstream, and the status events that come
+ * back through the signed callback, applied to the case by the same state machine as everything else.
  * Until the submission is delivered the citizen sees "submitted, waiting for the department's
  * system" (`upstream: waiting`); the outbox retries with backoff and dead-letters in the end.
  */
@@ -41,12 +50,15 @@ export class UpstreamBridge {
   register(dispatcher: OutboxDispatcher): void {
     dispatcher.register<{ caseNo: string }>(UPSTREAM_SUBMIT_TOPIC, (p) => this.submit(p.caseNo));
     dispatcher.register<{ caseNo: string; supplementId: string }>(UPSTREAM_SUPPLEMENT_TOPIC, (p) => this.answerSupplement(p.caseNo, p.supplementId));
+    dispatcher.register<{ caseNo: string }>(UPSTREAM_WITHDRAW_TOPIC, (p) => this.withdraw(p.caseNo));
   }
 
   /** Outbox handler: sends the case to its system (idempotent there by case number). */
   async submit(caseNo: string): Promise<void> {
     const row = await this.caseFor(caseNo);
     if (row.upstream_delivery === 'delivered') return;
+    // Withdrawn before it got there: never send it. (Should the system have it after all, its answer
+    // lost, its `received` callback brings the reference and `received` withdraws it there.)
     if (row.state === 'withdrawn') return;
     const applicant = await this.identity.applicantIdentity(row.user_id);
     if (!applicant) throw new PermanentFailure('the applicant has no real-name record; the case cannot go upstream');
@@ -82,6 +94,27 @@ export class UpstreamBridge {
     );
   }
 
+  /**
+   * Outbox handler: withdraws a withdrawn case in its system too, so the department stops work on
+   * it (idempotent there). Too late there (already decided) or otherwise refused → dead letter, for
+   * ops to settle with the department; the channel's failures are retried.
+   */
+  async withdraw(caseNo: string): Promise<void> {
+    const row = await this.caseFor(caseNo);
+    const upstreamRef = row.upstream_ref;
+    if (!upstreamRef) return; // never reached its system: the submit handler skips withdrawn cases
+    const system = this.systemOf(row);
+    const reason = (await this.repo.events(caseNo)).findLast((e) => e.action === 'withdraw')?.note ?? DEFAULT_WITHDRAW_NOTE;
+    try {
+      const { outcome } = await this.call(() => this.port.withdraw(system, upstreamRef, reason), withdrawalRefusal);
+      // No timeline entry: the timeline has no action for a note without a transition.
+      this.logger.info({ caseNo, system, upstreamRef, outcome }, "case withdrawn in its department's system too");
+    } catch (err) {
+      if (err instanceof PermanentFailure) this.logger.warn({ caseNo, system, upstreamRef, error: err.message }, "case withdrawn here but NOT in its department's system");
+      throw err;
+    }
+  }
+
   /** A verified status event from a system. Re-deliveries (same eventId) change nothing. */
   async apply(system: UpstreamSystemCode, event: UpstreamStatus): Promise<CallbackOutcome> {
     const row = await this.repo.findCase(event.caseNo);
@@ -113,21 +146,40 @@ export class UpstreamBridge {
     }
   }
 
-  /** The system has the case: remember its reference; a case still `submitted` is pre-reviewed. */
+  /**
+   * The system has the case: remember its reference; a case still `submitted` is pre-reviewed. A
+   * case the citizen withdrew before the system's answer (or its `received` callback) came is
+   * withdrawn there too: the move that withdrew it could not, knowing no reference yet.
+   */
   private async received(caseNo: string, upstreamRef: string, eventId: string | null): Promise<void> {
-    const row = await this.caseFor(caseNo);
-    const system = this.systemOf(row);
-    const changes = { upstream_ref: upstreamRef, upstream_delivery: 'delivered' };
+    let row = await this.caseFor(caseNo);
     if (row.state === 'submitted') {
-      await this.cases.move(caseNo, {
+      if (await this.preReview(row, upstreamRef, eventId)) return;
+      row = await this.caseFor(caseNo); // withdrawn meanwhile
+    }
+    if (row.upstream_delivery === 'delivered') return;
+    const withdrawn = row.state === 'withdrawn';
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.setUpstream(caseNo, upstreamRef, trx);
+      if (withdrawn) await enqueueUpstreamWithdraw(trx, caseNo);
+    });
+  }
+
+  /** Pre-reviews a `submitted` case on its system's word; false when it left `submitted` meanwhile. */
+  private async preReview(row: CaseRow, upstreamRef: string, eventId: string | null): Promise<boolean> {
+    const system = this.systemOf(row);
+    try {
+      await this.cases.move(row.case_no, {
         action: 'pre_review',
         actor: upstreamActor(system),
         note: `${UPSTREAM_SYSTEM_NAMES[system]}已接收，业务编号 ${upstreamRef}`,
-        actionId: eventId ?? `received:${caseNo}`,
-        changes,
+        actionId: eventId ?? `received:${row.case_no}`,
+        changes: { upstream_ref: upstreamRef, upstream_delivery: 'delivered' },
       });
-    } else if (row.upstream_delivery !== 'delivered') {
-      await this.repo.setUpstream(caseNo, upstreamRef);
+      return true;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'CASE_TRANSITION_ILLEGAL') return false;
+      throw err;
     }
   }
 
@@ -143,14 +195,20 @@ export class UpstreamBridge {
   }
 
   /** A refusal of the request itself will not improve with retries; the channel's failures will. */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  private async call<T>(fn: () => Promise<T>, refusal: (code: string) => string = (code) => `the department's system refused the case (${code})`): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof AdapterError && err.kind === 'rejected') throw new PermanentFailure(`the department's system refused the case (${err.upstreamCode})`, { cause: err });
+      if (err instanceof AdapterError && err.kind === 'rejected') throw new PermanentFailure(refusal(err.upstreamCode), { cause: err });
       throw err;
     }
   }
+}
+
+/** What the dead letter tells ops (it is all they see in the console). */
+function withdrawalRefusal(code: string): string {
+  if (code === UPSTREAM_ALREADY_DECIDED) return `the department's system had already decided the case (${code}), so it was not withdrawn there; settle it with the department`;
+  return `the department's system refused the withdrawal (${code})`;
 }
 
 function isoWithOffset(dbTime: string): string {
