@@ -5,6 +5,7 @@ import { createKv, type Kv } from './kv';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './http/metrics';
 import { createIdentityAdapters, type IdentityAdapterOptions } from './adapters';
+import { WechatAccessToken } from './adapters/wechat/accessToken';
 import type { IdentityAdapters } from './adapters/ports';
 import { AuditRepo } from './modules/audit/repo';
 import { AuditService } from './modules/audit/service';
@@ -160,10 +161,22 @@ async function createSimulatorsIfNeeded(config: Config, selfUrl: { value: string
  * Case notices on the same channels as identity (configured systems or the simulators). A real
  * WeChat or Alipay without NOTIFY_*_TEMPLATES stays silent rather than sending dev template ids.
  */
-function createNotifications(config: Config, simulators: Simulators | undefined, selfUrl: { value: string }, database: Database, identity: IdentityService, logger: Logger): NotificationService {
+function createNotifications(
+  config: Config,
+  simulators: Simulators | undefined,
+  selfUrl: { value: string },
+  database: Database,
+  identity: IdentityService,
+  logger: Logger,
+  wechatToken: WechatAccessToken,
+): NotificationService {
   const channels = adapterOptions(config, simulators, selfUrl);
   const n = config.notifications;
-  const adapters = createNotifyAdapters({ wechat: { ...channels.wechat, miniprogramState: n.wechatState }, alipay: channels.alipay, sms: channels.sms });
+  const adapters = createNotifyAdapters({
+    wechat: { ...channels.wechat, miniprogramState: n.wechatState, accessToken: wechatToken },
+    alipay: channels.alipay,
+    sms: channels.sms,
+  });
   const wechat = n.wechatTemplates ?? (config.upstream.wechatApi ? null : {});
   const alipay = n.alipayTemplates ?? (config.upstream.alipayGateway ? null : {});
   if (!wechat) logger.warn('case notices: WeChat is off (WECHAT_API_BASE_URL is set but NOTIFY_WECHAT_TEMPLATES is not)');
@@ -217,7 +230,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   const selfUrl = { value: `http://127.0.0.1:${config.port}` };
   const pii = createPiiCipher(config);
   const simulators = await createSimulatorsIfNeeded(config, selfUrl);
-  const adapters = createIdentityAdapters(adapterOptions(config, simulators, selfUrl));
+  const identityOptions = adapterOptions(config, simulators, selfUrl);
   const issuers = trustedIssuersFrom(config, simulators, selfUrl);
 
   const database = await createDatabase(config.db);
@@ -228,6 +241,10 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     await database.close();
     throw err;
   }
+  // One access-token provider per app id per process, shared by face verification and case
+  // notices, and through the KV with every other process: WeChat is asked once, not once per cache.
+  const wechatToken = new WechatAccessToken({ ...identityOptions.wechat, kv });
+  const adapters = createIdentityAdapters({ ...identityOptions, wechat: { ...identityOptions.wechat, accessToken: wechatToken } });
   const catalog = new CatalogService(new CatalogRepo(database.db, database.dialect), kv, {
     cacheTtlSeconds: config.catalogCacheTtlSeconds,
     itemCodePattern: config.itemCodePattern,
@@ -258,7 +275,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     { faceValidDays: config.identity.faceValidDays, smsCodeTtlSeconds: 300, smsResendSeconds: 60, smsMaxAttempts: 5, smsDailyLimit: 10 },
   );
   // Case notices: their outbox handlers are registered before the server starts the dispatcher.
-  const notifications = createNotifications(config, simulators, selfUrl, database, identity, logger);
+  const notifications = createNotifications(config, simulators, selfUrl, database, identity, logger, wechatToken);
   notifications.registerHandlers(outboxDispatcher);
   const upstream = upstreamOptions(config, simulators, selfUrl);
   const applications = createApplications({

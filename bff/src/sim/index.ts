@@ -4,7 +4,7 @@
  * parser that would consume their bodies (signatures cover raw bytes), never in production unless
  * configured. Production code never imports this module except through the container.
  *
- *   /sim/wechat/…           api.weixin.qq.com (jscode2session, cgi-bin/token, face getinfo)
+ *   /sim/wechat/…           api.weixin.qq.com (jscode2session, cgi-bin/token and stable_token, face getinfo, subscribe/send)
  *   /sim/alipay/gateway.do  Alipay OpenAPI 2.0 gateway, RSA2 both ways; /sim/alipay/certify page
  *   /sim/sms/v1/sms/send    signed SMS gateway; /sim/sms/dev/outbox?phone=… (last message)
  *   /sim/household/v1/identity/verify   signed 人口信息核验
@@ -114,7 +114,7 @@ export interface SimulatorDevHooks {
   wechatFaceResult(input: WechatFaceResultInput): string;
   /** Makes issued WeChat access tokens stale (40001), to exercise refresh. */
   wechatExpireAccessTokens(): void;
-  /** How many access tokens cgi-bin/token has issued (tests check caching). */
+  /** How many access tokens cgi-bin/token and stable_token have issued (tests check caching). */
   wechatTokensIssued(): number;
   /** A one-time my.getAuthCode code; userId defaults to a fresh 2088… id. */
   alipayAuthCode(userId?: string, openId?: string): { authCode: string; userId: string; openId: string };

@@ -3,6 +3,7 @@
  *
  *   GET  <prefix>/wechat/sns/jscode2session?appid&secret&js_code&grant_type=authorization_code
  *   GET  <prefix>/wechat/cgi-bin/token?grant_type=client_credential&appid&secret
+ *   POST <prefix>/wechat/cgi-bin/stable_token {grant_type: 'client_credential', appid, secret, force_refresh?}
  *   POST <prefix>/wechat/cityservice/face/identify/getinfo?access_token=…  {"verify_result": "…"}
  *   POST <prefix>/wechat/cgi-bin/message/subscribe/send?access_token=…
  *        {touser, template_id, page?, data: {thing2: {value}}, miniprogram_state?, lang?}
@@ -21,6 +22,11 @@
  * wx.startFacialRecognitionVerify returns) are minted by a dev hook with the outcome; getinfo
  * answers with the MD5 of the upper-case ID number and of the UTF-8 name, as WeChat does.
  * Errors are HTTP 200 with {errcode, errmsg}, as WeChat answers them.
+ *
+ * Access tokens: cgi-bin/token issues a new one on every call. stable_token keeps one current
+ * token: normal mode hands it out (expires_in = what remains of it) and issues a new one only in
+ * its last 5 minutes, the old one staying valid to its end; force_refresh issues a new one at once
+ * and the replaced one is refused from then on (40001), as WeChat documents 强制刷新模式.
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
@@ -30,6 +36,8 @@ import { ExpiringMap, parseJsonObject, randomDigits, randomToken, readRawBody } 
 
 const CODE_TTL_MS = 5 * 60_000;
 const TOKEN_TTL_S = 7200;
+/** stable_token: normal mode renews the token when this little of it remains. */
+const STABLE_RENEW_MS = 5 * 60_000;
 const FACE_RESULT_TTL_MS = 60 * 60_000;
 /** identify_ret of a failed check: 比对人脸信息不匹配. */
 export const WECHAT_FACE_MISMATCH = 10004;
@@ -66,10 +74,17 @@ export interface WechatSimulator {
   loginCode(openid: string, unionid?: string): string;
   /** A verify_result as wx.startFacialRecognitionVerify would hand the mini-program. */
   faceResult(input: WechatFaceResultInput): string;
-  /** Makes every issued access token stale (WeChat answers 40001), to exercise refresh. */
+  /** Makes every issued access token stale (WeChat answers 40001), to exercise refresh; stable_token then issues a new one. */
   expireAccessTokens(): void;
-  /** How many access tokens were issued (tests check caching). */
+  /**
+   * WeChat refuses its current stable token (40001) while normal mode still hands it out, as when
+   * WeChat's side loses it: only force_refresh replaces it.
+   */
+  revokeStableToken(): void;
+  /** How many access tokens cgi-bin/token and stable_token issued (a stable token handed out again is not counted). */
   tokensIssued(): number;
+  /** stable_token calls answered with a token, by mode: what the app asked, as against what was issued. */
+  stableTokenCalls(): { normal: number; forced: number };
   /** The user accepted these templates in wx.requestSubscribeMessage: one message each, or any number when long-term. */
   subscribe(openid: string, templateIds: string[], options?: { longTerm?: boolean }): void;
   /** Delivered subscribe messages, oldest first (the last 1000). */
@@ -96,6 +111,8 @@ export function wechatSimulator(sim: SimContext, credentials: WechatCredentials,
   const quotaPerMinute = opts.quotaPerMinute ?? 5000;
   let window = { minute: -1, calls: 0 };
   let issued = 0;
+  let stable: { token: string; expiresAt: number } | undefined;
+  const stableCalls = { normal: 0, forced: 0 };
   const subscribe = subscribeMessages(sim);
 
   function overQuota(): boolean {
@@ -140,16 +157,48 @@ export function wechatSimulator(sim: SimContext, credentials: WechatCredentials,
     }),
   );
 
+  function issueToken(): { token: string; expiresAt: number } {
+    const token = `${randomToken(24, 'base64url')}${randomToken(24, 'base64url')}`;
+    tokens.set(token, true, TOKEN_TTL_S * 1000);
+    issued += 1;
+    return { token, expiresAt: sim.now() + TOKEN_TTL_S * 1000 };
+  }
+
+  /** Normal mode: the current stable token, renewed in its last minutes (the old one lives to its end). */
+  function stableToken() {
+    if (!stable || stable.expiresAt - sim.now() <= STABLE_RENEW_MS) stable = issueToken();
+    return stable;
+  }
+
+  /** Force mode: a new stable token; the replaced one is invalid at once ("会导致上次获取的 access_token 失效"). */
+  function forceStableToken() {
+    if (stable) tokens.delete(stable.token);
+    stable = issueToken();
+    return stable;
+  }
+
   sim.router.get(
     '/wechat/cgi-bin/token',
     guarded(sim, 'wechat', (ctx) => {
       const q = ctx.query;
       if (q.grant_type !== 'client_credential') return err(ctx, 40002, 'invalid grant_type');
       if (!appCredentialsOk(ctx, q.appid, q.secret)) return;
-      const token = `${randomToken(24, 'base64url')}${randomToken(24, 'base64url')}`;
-      tokens.set(token, true, TOKEN_TTL_S * 1000);
-      issued += 1;
-      answer(ctx, { access_token: token, expires_in: TOKEN_TTL_S });
+      answer(ctx, { access_token: issueToken().token, expires_in: TOKEN_TTL_S });
+    }),
+  );
+
+  sim.router.post(
+    '/wechat/cgi-bin/stable_token',
+    guarded(sim, 'wechat', async (ctx) => {
+      const body = parseJsonObject(await readRawBody(ctx, 16 * 1024));
+      if (!body) return err(ctx, 47001, 'data format error');
+      if (body.grant_type !== 'client_credential') return err(ctx, 40002, 'invalid grant_type');
+      if (!appCredentialsOk(ctx, body.appid, body.secret)) return;
+      const force = body.force_refresh ?? false;
+      if (typeof force !== 'boolean') return err(ctx, 47001, 'data format error');
+      const current = force ? forceStableToken() : stableToken();
+      stableCalls[force ? 'forced' : 'normal'] += 1;
+      answer(ctx, { access_token: current.token, expires_in: Math.floor((current.expiresAt - sim.now()) / 1000) });
     }),
   );
 
@@ -230,8 +279,15 @@ export function wechatSimulator(sim: SimContext, credentials: WechatCredentials,
       faceResults.set(verifyResult, { ...input, at: sim.now() }, FACE_RESULT_TTL_MS);
       return verifyResult;
     },
-    expireAccessTokens: () => tokens.clear(),
+    expireAccessTokens: () => {
+      tokens.clear();
+      stable = undefined;
+    },
+    revokeStableToken: () => {
+      if (stable) tokens.delete(stable.token);
+    },
     tokensIssued: () => issued,
+    stableTokenCalls: () => ({ ...stableCalls }),
     subscribe: (openid, templateIds, options) => subscribe.accept(openid, templateIds, options?.longTerm ?? false),
     sentMessages: () => subscribe.sent(),
     clearSentMessages: () => subscribe.clear(),

@@ -2,6 +2,7 @@ import { deadOrigin, startSimServer, type SimServer } from '../../sim/testServer
 import { generateAlipayKeys } from '../../sim/alipay';
 import { createSmsClient } from '../sms/client';
 import { createAlipayNotifyClient, type AlipayNotifyOptions } from './alipay';
+import { startWechatHarness, type WechatHarness } from '../wechat/testSupport';
 import { createWechatNotifyClient, type WechatNotifyOptions } from './wechat';
 
 const TEMPLATE = 'OVtestWxCaseProgress_000000000000000000000';
@@ -10,7 +11,7 @@ const PAGE = 'packages/cases/detail/index?caseNo=4301020199001011234';
 
 describe('notification adapters against the simulators', () => {
   let server: SimServer;
-  let simNow = Date.now();
+  const simNow = Date.now();
   let deadUrl = '';
   beforeAll(async () => {
     server = await startSimServer({ now: () => simNow });
@@ -55,41 +56,57 @@ describe('notification adapters against the simulators', () => {
       expect(sentTo(long)).toHaveLength(3);
     });
 
-    it('caches the access token, and fetches a new one when WeChat calls it invalid (40001)', async () => {
-      const openid = wechatUser('erin', { longTerm: true });
-      const client = wechat();
-      const before = dev().wechatTokensIssued();
-      await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
-      await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
-      expect(dev().wechatTokensIssued()).toBe(before + 1);
-      dev().wechatExpireAccessTokens();
-      await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
-      expect(dev().wechatTokensIssued()).toBe(before + 2);
-      expect(sentTo(openid)).toHaveLength(3);
-    });
+    describe('the access token (stable_token), on a WeChat of its own', () => {
+      let h: WechatHarness;
+      beforeEach(async () => {
+        h = await startWechatHarness();
+      });
+      afterEach(() => h.close());
+      const own = (over: Partial<WechatNotifyOptions> = {}) => createWechatNotifyClient({ baseUrl: () => h.baseUrl, ...h.credentials, ...over });
+      const subscribed = (openid: string) => {
+        h.sim.subscribe(openid, [TEMPLATE], { longTerm: true });
+        return openid;
+      };
+      const delivered = (openid: string) => h.sim.sentMessages().filter((m) => m.touser === openid);
 
-    it('refreshes the token 5 minutes before expires_in runs out, and after WeChat expires it (42001)', async () => {
-      const openid = wechatUser('frank', { longTerm: true });
-      const client = wechat();
-      const before = dev().wechatTokensIssued();
-      await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
-      clock += 7200_000 - 5 * 60_000 - 1_000; // still inside the margin: cached
-      await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
-      expect(dev().wechatTokensIssued()).toBe(before + 1);
-      clock += 2_000; // past the margin: refreshed ahead of expiry
-      await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
-      expect(dev().wechatTokensIssued()).toBe(before + 2);
-      // WeChat's clock runs out the token while ours (a frozen client clock) still trusts it.
-      const frozen = wechat({ now: () => 0 });
-      await frozen.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
-      simNow += 7200_000 + 1;
-      try {
+      it('caches the access token, and fetches a new one when WeChat calls it invalid (40001)', async () => {
+        const openid = subscribed('o-erin');
+        const client = own();
+        await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
+        await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
+        expect(h.sim.stableTokenCalls()).toEqual({ normal: 1, forced: 0 });
+        h.sim.expireAccessTokens();
+        await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
+        expect(h.sim.stableTokenCalls()).toEqual({ normal: 2, forced: 0 });
+        expect(h.sim.tokensIssued()).toBe(2);
+        expect(delivered(openid)).toHaveLength(3);
+      });
+
+      it('refreshes the token 5 minutes before expires_in runs out, and after WeChat expires it (42001)', async () => {
+        const openid = subscribed('o-frank');
+        let now = 0;
+        const advance = (ms: number) => {
+          now += ms;
+          h.advance(ms);
+        };
+        const client = own({ now: () => now });
+        await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
+        advance(7200_000 - 5 * 60_000 - 1_000); // still inside the margin: cached
+        await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
+        expect(h.sim.stableTokenCalls().normal).toBe(1);
+        advance(2_000); // past the margin: refreshed ahead of expiry, and WeChat renews it
+        await client.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
+        expect(h.sim.stableTokenCalls().normal).toBe(2);
+        expect(h.sim.tokensIssued()).toBe(2);
+        // WeChat's clock runs out the token while ours (a frozen client clock) still trusts it.
+        const frozen = own({ now: () => 0 });
         await frozen.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
-      } finally {
-        simNow -= 7200_000 + 1;
-      }
-      expect(dev().wechatTokensIssued()).toBe(before + 4);
-      expect(sentTo(openid)).toHaveLength(5);
+        h.advance(7200_000 + 1);
+        await frozen.sendSubscribeMessage(openid, TEMPLATE, PAGE, DATA);
+        expect(h.sim.stableTokenCalls()).toEqual({ normal: 4, forced: 0 });
+        expect(h.sim.tokensIssued()).toBe(3);
+        expect(delivered(openid)).toHaveLength(5);
+      });
     });
 
     it('is refused for values that break their keyword type (47003), a bad template (40037) or an unknown openid (40003)', async () => {

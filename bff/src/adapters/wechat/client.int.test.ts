@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { deadOrigin, startSimServer, type SimServer } from '../../sim/testServer';
+import { MemoryKv } from '../../kv/memory';
+import { createWechatNotifyClient } from '../notify/wechat';
+import { WechatAccessToken } from './accessToken';
 import { createWechatClient, type WechatClientOptions } from './client';
+import { startWechatHarness, type WechatHarness } from './testSupport';
 
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 
@@ -89,27 +93,48 @@ describe('WeChat adapter against the WeChat API simulator', () => {
       await expect(client().faceIdentifyResult('vr_forged')).rejects.toMatchObject({ kind: 'rejected', upstreamCode: '84001' });
     });
 
-    it('caches the access token until 5 minutes before expiry, then fetches a new one', async () => {
-      let clientNow = 1_000_000;
-      const c = client({ now: () => clientNow });
-      const issuedBefore = server.sims.dev.wechatTokensIssued();
-      const start = await c.accessToken();
-      const results = await Promise.all([1, 2, 3].map(() => c.faceIdentifyResult(server.sims.dev.wechatFaceResult({ ...person, pass: true }))));
-      expect(results.map((r) => r.identifyRet)).toEqual([0, 0, 0]);
-      expect(await c.accessToken()).toBe(start);
-      expect(server.sims.dev.wechatTokensIssued() - issuedBefore).toBe(1);
-      clientNow += (7200 - 301) * 1000;
-      expect(await c.accessToken()).toBe(start);
-      clientNow += 2000;
-      expect(await c.accessToken()).not.toBe(start);
-    });
+    describe('the access token (stable_token), on a WeChat of its own', () => {
+      let h: WechatHarness;
+      beforeEach(async () => {
+        h = await startWechatHarness();
+      });
+      afterEach(() => h.close());
+      const own = (over: Partial<WechatClientOptions> = {}) => createWechatClient({ baseUrl: () => h.baseUrl, ...h.credentials, ...over });
 
-    it('fetches one token for concurrent callers', async () => {
-      const c = client();
-      const before = server.sims.dev.wechatTokensIssued();
-      const tokens = await Promise.all([c.accessToken(), c.accessToken(), c.accessToken()]);
-      expect(new Set(tokens).size).toBe(1);
-      expect(server.sims.dev.wechatTokensIssued() - before).toBe(1);
+      it('caches the access token until 5 minutes before expiry, then takes the one WeChat renewed', async () => {
+        let clientNow = 1_000_000;
+        const advance = (ms: number) => {
+          clientNow += ms;
+          h.advance(ms);
+        };
+        const c = own({ now: () => clientNow });
+        const start = await c.accessToken();
+        const results = await Promise.all([1, 2, 3].map(() => c.faceIdentifyResult(h.sim.faceResult({ ...person, pass: true }))));
+        expect(results.map((r) => r.identifyRet)).toEqual([0, 0, 0]);
+        expect(await c.accessToken()).toBe(start);
+        expect(h.sim.stableTokenCalls()).toEqual({ normal: 1, forced: 0 });
+        advance((7200 - 301) * 1000);
+        expect(await c.accessToken()).toBe(start);
+        advance(2000);
+        expect(await c.accessToken()).not.toBe(start);
+        expect(h.sim.stableTokenCalls()).toEqual({ normal: 2, forced: 0 });
+      });
+
+      it('fetches one token for concurrent callers', async () => {
+        const c = own();
+        const tokens = await Promise.all([c.accessToken(), c.accessToken(), c.accessToken()]);
+        expect(new Set(tokens).size).toBe(1);
+        expect(h.sim.stableTokenCalls().normal).toBe(1);
+      });
+
+      it('shares the app’s provider with subscribe messages: one token fetched for both', async () => {
+        const accessToken = new WechatAccessToken({ baseUrl: () => h.baseUrl, ...h.credentials, kv: new MemoryKv() });
+        h.sim.subscribe('o-shared', ['OVtestWxCaseProgress_000000000000000000000'], { longTerm: true });
+        const notify = createWechatNotifyClient({ baseUrl: () => h.baseUrl, ...h.credentials, accessToken });
+        await notify.sendSubscribeMessage('o-shared', 'OVtestWxCaseProgress_000000000000000000000', '', { thing2: '居民身份证补领' });
+        expect((await own({ accessToken }).faceIdentifyResult(h.sim.faceResult({ ...person, pass: true }))).identifyRet).toBe(0);
+        expect(h.sim.stableTokenCalls()).toEqual({ normal: 1, forced: 0 });
+      });
     });
 
     it('drops a token WeChat no longer accepts (40001) and retries once', async () => {
