@@ -108,6 +108,9 @@ describe('WeChat Pay simulator', () => {
       const outTradeNo = no('SIM');
       await client.jsapiPrepay({ outTradeNo, description: '驾驶证补领', amountFen: 1000, payerOpenid: openid, notifyUrl: h.receiver.url });
       h.sim.pay(outTradeNo);
+      // The payment's own notification is a timer until delivered: wait for it, so only the refund could schedule one.
+      await waitFor(() => h.receiver.accepted.some((n) => n.kind === 'transaction' && n.transaction.outTradeNo === outTradeNo));
+      await waitFor(() => h.sim.pendingTimers() === 0);
       const rf = no('RF');
       await client.refund({ outTradeNo, outRefundNo: rf, refundFen: 1000, totalFen: 1000 });
       expect(h.sim.pendingTimers()).toBe(0);
