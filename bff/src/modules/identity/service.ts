@@ -152,6 +152,17 @@ export class IdentityService {
   }
 
   /**
+   * The local citizen a trusted issuer's token names, if we know them — nobody is created or
+   * linked (null otherwise). The token is spent like any other.
+   */
+  async recognisedExistingUser(token: string): Promise<string | null> {
+    const identity = await this.issuers.verify(token);
+    const linked = await this.repo.findIdentity('trusted_issuer', `${identity.issuerId}:${identity.subject}`);
+    if (linked) return linked.userId;
+    return (await this.repo.findUserByIdNumberIndex(this.pii.blindIndex('idNumber', identity.idNumber)))?.user_id ?? null;
+  }
+
+  /**
    * The citizen a partner platform vouches for with its own checks (open API scope
    * `identity:attest`): real name always, real person when it attests L3 with a face check.
    */

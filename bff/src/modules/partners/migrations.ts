@@ -93,4 +93,8 @@ export const partnerMigrations: Record<string, MigrationStep> = {
   '0012_partner_relying_party': async (db) => {
     await db.schema.alterTable('partners').addColumn('relying_party_type', 'varchar(32)').execute();
   },
+  /** A submit retried with a freshly minted applicant token is recognised by the rest of its body. */
+  '0014_partner_case_token_free_hash': async (db) => {
+    await db.schema.alterTable('partner_cases').addColumn('request_hash_sans_token', 'varchar(64)').execute();
+  },
 };

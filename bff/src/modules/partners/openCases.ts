@@ -39,8 +39,16 @@ export class OpenCases {
 
   async submit(partner: PartnerCredentials, request: SubmitRequest): Promise<OpenSubmitResponse> {
     const hash = requestHash(request);
-    const reserved = await this.repo.reserveSerial({ app_id: partner.appId, serial_no: request.serialNo, request_hash: hash, case_no: null, created_at: toDbTime(this.now()) });
-    if (!reserved) return this.replay(partner.appId, request.serialNo, hash);
+    const sansToken = request.applicant.kind === 'token' ? requestHash({ ...request, applicant: { kind: 'token' } }) : null;
+    const reserved = await this.repo.reserveSerial({
+      app_id: partner.appId,
+      serial_no: request.serialNo,
+      request_hash: hash,
+      request_hash_sans_token: sansToken,
+      case_no: null,
+      created_at: toDbTime(this.now()),
+    });
+    if (!reserved) return this.replay(partner.appId, request, hash, sansToken);
     try {
       const userId = await this.applicant(partner, request.applicant);
       const materials = await this.store(userId, request.materials);
@@ -68,18 +76,35 @@ export class OpenCases {
     }
   }
 
-  /** The same serial again: the same body answers its case; another body is a conflict. */
-  private async replay(appId: string, serialNo: string, hash: string): Promise<OpenSubmitResponse> {
+  /**
+   * The same serial again: the same body answers its case; another body is a conflict — except a
+   * body that differs only by a freshly minted applicant token naming the same citizen.
+   */
+  private async replay(appId: string, request: SubmitRequest, hash: string, sansToken: string | null): Promise<OpenSubmitResponse> {
+    const { serialNo } = request;
     const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
     for (;;) {
       const row = await this.repo.serial(appId, serialNo);
       if (row && row.request_hash !== hash) {
+        if (row.case_no && sansToken && row.request_hash_sans_token === sansToken && request.applicant.kind === 'token') {
+          return this.replayWithNewToken(appId, serialNo, row.case_no, request.applicant.token);
+        }
         throw new AppError('PARTNER_SERIAL_CONFLICT', `serial number ${serialNo} was used for a different submission`, { serialNo, caseNo: row.case_no });
       }
       if (row?.case_no) return { ...(await this.status(appId, row.case_no)), created: false };
       if (Date.now() >= deadline) throw new AppError('PARTNER_SERIAL_IN_PROGRESS', `serial number ${serialNo} is still being processed; retry in a second`, { serialNo });
       await sleep(IN_PROGRESS_POLL_MS);
     }
+  }
+
+  /** A retry whose first answer was lost, with a new token (the first one is spent): the same case if it names the same citizen. */
+  private async replayWithNewToken(appId: string, serialNo: string, caseNo: string, token: string): Promise<OpenSubmitResponse> {
+    const userId = await this.identity.recognisedExistingUser(token);
+    const { row } = await this.applications.cases.progress(caseNo);
+    if (userId !== row.user_id) {
+      throw new AppError('PARTNER_SERIAL_CONFLICT', `serial number ${serialNo} was used for another citizen's submission`, { serialNo, caseNo });
+    }
+    return { ...(await this.status(appId, caseNo)), created: false };
   }
 
   private async applicant(partner: PartnerCredentials, applicant: OpenApplicant): Promise<string> {

@@ -215,6 +215,19 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('open API on %s',
     // The same serial with another body is a conflict; a new serial with the used token is a replay.
     await error(await call(province, 'POST', '/open/v1/cases', { ...body, deliveryOption: 'window_pickup' }), 409, 'PARTNER_SERIAL_CONFLICT');
     await error(await call(province, 'POST', '/open/v1/cases', { ...body, serialNo: nextSerial() }), 401, 'TOKEN_REPLAYED');
+    // The first answer lost and its token spent, a retry carries a freshly minted one: the same case for the same citizen …
+    const reminted = await app.sims.idpToken('hubei', { sub: 'hb-open-1', name: '吴十', idNumber, acr: 'L3' });
+    const retried = await json<OpenSubmitResponse>(await call(province, 'POST', '/open/v1/cases', { ...body, applicant: { kind: 'token', token: reminted } }), 200);
+    expect(retried).toMatchObject({ created: false, caseNo: first.caseNo });
+    // … a conflict for another citizen, who is not created or linked by it; and a new token does not excuse another change.
+    const stranger = testIdNumber('19800404', '246');
+    const linkedAs = (sub: string) => app.container.database.db.selectFrom('user_identities').select('user_id').where('subject', 'like', `%:${sub}`).execute();
+    expect(await linkedAs('hb-open-1')).toHaveLength(1);
+    const other = await app.sims.idpToken('hubei', { sub: 'hb-open-2', name: '郑十一', idNumber: stranger, acr: 'L3' });
+    await error(await call(province, 'POST', '/open/v1/cases', { ...body, applicant: { kind: 'token', token: other } }), 409, 'PARTNER_SERIAL_CONFLICT');
+    expect(await linkedAs('hb-open-2')).toEqual([]);
+    const again2 = await app.sims.idpToken('hubei', { sub: 'hb-open-1', name: '吴十', idNumber, acr: 'L3' });
+    await error(await call(province, 'POST', '/open/v1/cases', { ...body, deliveryOption: 'window_pickup', applicant: { kind: 'token', token: again2 } }), 409, 'PARTNER_SERIAL_CONFLICT');
     // Another partner cannot see it.
     await error(await call(city, 'GET', `/open/v1/cases/${first.caseNo}`), 404, 'APPLICATION_NOT_FOUND');
     await error(await call(city, 'GET', `/open/v1/cases/by-serial/${body.serialNo}`), 404, 'APPLICATION_NOT_FOUND');

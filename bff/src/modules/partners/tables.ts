@@ -31,6 +31,8 @@ export interface PartnerCasesTable {
   app_id: string;
   serial_no: string;
   request_hash: string;
+  /** For an applicant named by a token: the hash of the body without the token (tokens are single use, so a retry may carry a new one). */
+  request_hash_sans_token: string | null;
   /** Null while the submission is being processed (the serial number is reserved). */
   case_no: string | null;
   created_at: string;
