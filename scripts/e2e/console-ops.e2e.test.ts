@@ -146,4 +146,31 @@ runIf('console operations pages in Chromium', () => {
     await page.locator('#nav-audit').click();
     await page.locator('.audit-row', { hasText: created.id }).first().waitFor();
   });
+
+  it('an admin filters the dead letters by topic and puts them all back at once, confirmed', async () => {
+    const page = await newPage();
+    await login(page, app.url, ADMIN.username, ADMIN.password);
+    refusing = true;
+    const ids: string[] = [];
+    for (const key of ['e2e-bulk-1', 'e2e-bulk-2', 'e2e-bulk-3']) {
+      const created = await enqueue(app.container.database.db, { topic: TOPIC, dedupeKey: key, payload: { n: 2 } });
+      if (!created.created) throw new Error('probe not enqueued');
+      ids.push(created.id);
+    }
+    await waitFor(async () => (await Promise.all(ids.map((id) => app.container.outbox.get(id)))).every((e) => e.status === 'dead'), 'the probes to die');
+
+    await page.locator('#nav-outbox').click();
+    await page.locator('#outbox-topic').fill(TOPIC);
+    await page.locator('#outbox-topic').press('Enter');
+    await page.locator('#outbox-retry-topic', { hasText: '全部重试（3 条）' }).waitFor();
+    refusing = false;
+    await page.locator('#outbox-retry-topic').click();
+    await page.locator('#outbox-retry-topic-confirm').click();
+    const result = page.locator('.outbox-bulk-result');
+    await result.waitFor();
+    expect(await result.innerText()).toContain('3 条死信已重新投递');
+    await page.locator('.outbox-empty').waitFor();
+    await waitFor(async () => ids.every((id) => delivered.includes(id)), 'the three probes to be delivered');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-outbox-bulk-retried.png'), fullPage: true });
+  });
 });

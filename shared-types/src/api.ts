@@ -73,6 +73,7 @@ export const consolePaths = {
   audit: '/audit',
   outboxDead: '/outbox/dead',
   outboxRetry: (id: string) => `/outbox/${encodeURIComponent(id)}/retry`,
+  outboxRetryTopic: '/outbox/dead/retry-all',
   cases: '/cases',
   case: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}`,
   caseActions: (caseNo: string) => `/cases/${encodeURIComponent(caseNo)}/actions`,

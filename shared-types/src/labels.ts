@@ -189,6 +189,7 @@ export const AUDIT_ACTION_NAMES = {
   'staff.password_reset': '重置密码',
   'calendar.update': '修改工作日历',
   'outbox.retry': '重试投递',
+  'outbox.retry_topic': '批量重试投递',
   'case.unmask': '查看办件完整表单',
   'case.material_view': '查看办件材料',
   'payments.reconcile': '重新对账',

@@ -38,3 +38,22 @@ export const OutboxDeadListResponseSchema = pageOf(OutboxEntrySchema);
 export const OutboxIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
 /** The entry after the retry: pending again, attempts reset, due now. */
 export const OutboxRetryResponseSchema = OutboxEntrySchema;
+
+/** At most this many dead entries are put back per bulk retry (call again for the rest). */
+export const OUTBOX_RETRY_TOPIC_MAX = 500;
+/**
+ * Every dead entry of one topic back in the queue — after a cause shared by all of them is fixed
+ * (a partner's receiver was down for a day, the province's secret was wrong).
+ */
+export const OutboxRetryTopicRequestSchema = z.object({
+  topic: z.string().trim().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'an outbox topic (lower case, dots)'),
+});
+export type OutboxRetryTopicRequest = z.infer<typeof OutboxRetryTopicRequestSchema>;
+export const OutboxRetryTopicResponseSchema = z.object({
+  topic: z.string(),
+  /** Put back to pending by this call. */
+  retried: z.number().int(),
+  /** Still dead (over OUTBOX_RETRY_TOPIC_MAX, or dead-lettered again meanwhile): call again. */
+  remaining: z.number().int(),
+});
+export type OutboxRetryTopicResponse = z.infer<typeof OutboxRetryTopicResponseSchema>;

@@ -19,6 +19,7 @@ import type {
   ErrorCode,
   MappingProfileList,
   OutboxEntry,
+  OutboxRetryTopicResponse,
   Page,
   Partner,
   PartnerCall,
@@ -70,7 +71,7 @@ function withQuery(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-const outboxPaths = { dead: consolePaths.outboxDead, retry: consolePaths.outboxRetry } as const;
+const outboxPaths = { dead: consolePaths.outboxDead, retry: consolePaths.outboxRetry, retryTopic: consolePaths.outboxRetryTopic } as const;
 
 /** What the case queue may ask for (`CaseQueueQuerySchema`). */
 export interface CaseQueueQuery {
@@ -177,6 +178,7 @@ export const api = {
 
   outboxDead: (query: { topic?: string; page: number; pageSize: number }) => request<Page<OutboxEntry>>('GET', outboxPaths.dead, undefined, query),
   retryOutbox: (id: string) => request<OutboxEntry>('POST', outboxPaths.retry(id), {}),
+  retryOutboxTopic: (topic: string) => request<OutboxRetryTopicResponse>('POST', outboxPaths.retryTopic, { topic }),
 
   cases: (query: CaseQueueQuery) => request<Page<StaffCaseSummary>>('GET', consolePaths.cases, undefined, { ...query }),
   case: (caseNo: string) => request<StaffCaseDetail>('GET', consolePaths.case(caseNo)),

@@ -167,14 +167,30 @@ export class OutboxRepo {
 
   /** A dead entry back to pending, due now, attempts reset. False when it is not dead (or absent). */
   async retryDead(id: string, now: Date): Promise<boolean> {
+    return (await this.requeueDead([id], now)) > 0;
+  }
+
+  /** Up to `limit` dead entries of a topic back to pending, oldest first; how many were moved. */
+  async retryDeadOfTopic(topic: string, now: Date, limit: number): Promise<number> {
+    const ids = (await this.db.selectFrom('outbox').select('id').where('status', '=', 'dead').where('topic', '=', topic).orderBy('updated_at').orderBy('id').limit(limit).execute()).map((r) => r.id);
+    return ids.length ? this.requeueDead(ids, now) : 0;
+  }
+
+  /** Those of the entries still dead: pending, attempts reset, due now, unleased. */
+  private async requeueDead(ids: string[], now: Date): Promise<number> {
     const at = toDbTime(now);
     const result = await this.db
       .updateTable('outbox')
       .set({ status: 'pending', attempts: 0, next_attempt_at: at, updated_at: at, lease_owner: null, lease_until: null })
-      .where('id', '=', id)
+      .where('id', 'in', ids)
       .where('status', '=', 'dead')
       .executeTakeFirst();
-    return OutboxRepo.changed(result);
+    return Number(result.numUpdatedRows);
+  }
+
+  async countDead(topic: string): Promise<number> {
+    const row = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'dead').where('topic', '=', topic).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async backlog(now: Date): Promise<Backlog> {

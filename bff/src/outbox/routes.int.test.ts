@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
-import { CONSOLE_API_PREFIX, type AuditEntry, type ErrorBody, type OutboxEntry, type Page, type StaffRole } from '@onevisit/shared-types';
+import { CONSOLE_API_PREFIX, type AuditEntry, type ErrorBody, type OutboxEntry, type OutboxRetryTopicResponse, type Page, type StaffRole } from '@onevisit/shared-types';
 import { errorMiddleware } from '../http/errors';
 import { requestContext } from '../http/requestContext';
 import { ApiRouter, type Authenticator } from '../http/route';
@@ -37,8 +37,10 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('outbox console r
     if (!role) throw Object.assign(new Error('no session'), { status: 401 });
     ctx.state.staff = { staffId: `stf_${role}`, username: `${role}.one`, displayName: `测试${role}`, role, sessionId: 'sess' };
   };
-  const call = async <T>(method: string, path: string, role: StaffRole | null, status: number): Promise<T> => {
-    const res = await fetch(`${base}${CONSOLE_API_PREFIX}${path}`, { method, headers: role ? { 'x-test-role': role } : {} });
+  const call = async <T>(method: string, path: string, role: StaffRole | null, status: number, json?: unknown): Promise<T> => {
+    const headers: Record<string, string> = role ? { 'x-test-role': role } : {};
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${base}${CONSOLE_API_PREFIX}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
     const body = (await res.json()) as T;
     expect({ status: res.status, body }).toEqual({ status, body });
     return body;
@@ -111,5 +113,35 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('outbox console r
     expect((await call<ErrorBody>('POST', outboxConsolePaths.retry('obx_missing'), 'admin', 404)).code).toBe('OUTBOX_ENTRY_NOT_FOUND');
     expect((await audit.list({ action: 'outbox.retry' }, 1, 10)).total).toBe(1);
     expect((await call<Page<OutboxEntry>>('GET', outboxConsolePaths.dead, 'admin', 200)).total).toBe(2);
+  });
+  it('puts every dead letter of a topic back at once for outbox:manage, audited once, and a repeat does nothing', async () => {
+    failing = true;
+    const other = 'e2e.other';
+    dispatcher.register<{ n: number }>(other, async () => {
+      throw new PermanentFailure('never');
+    });
+    await enqueue(t.database.db, { topic: other, dedupeKey: 'other-1', payload: { n: 9 } });
+    await dispatcher.runOnce();
+    const deadOf = async (topicName: string) => (await call<Page<OutboxEntry>>('GET', `${outboxConsolePaths.dead}?topic=${topicName}`, 'admin', 200)).total;
+    expect(await deadOf(topic)).toBe(2);
+    expect(await deadOf(other)).toBe(1);
+
+    expect((await call<ErrorBody>('POST', outboxConsolePaths.retryTopic, 'supervisor', 403, { topic })).code).toBe('PERMISSION_DENIED');
+    expect((await call<ErrorBody>('POST', outboxConsolePaths.retryTopic, 'admin', 400, { topic: 'Not A Topic!' })).code).toBe('VALIDATION_FAILED');
+    expect((await call<ErrorBody>('POST', outboxConsolePaths.retryTopic, 'admin', 400, {})).code).toBe('VALIDATION_FAILED');
+    expect(await deadOf(topic)).toBe(2);
+
+    expect(await call<OutboxRetryTopicResponse>('POST', outboxConsolePaths.retryTopic, 'admin', 200, { topic })).toEqual({ topic, retried: 2, remaining: 0 });
+    expect(await deadOf(topic)).toBe(0);
+    expect(await deadOf(other)).toBe(1); // another topic is untouched
+    const { items } = await audit.list({ action: 'outbox.retry_topic' }, 1, 10);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject<Partial<AuditEntry>>({ actorId: 'stf_admin', subjectType: 'outbox_topic', subjectId: topic, details: { dead: 2 } });
+    // Again: nothing dead, nothing done, nothing audited.
+    expect(await call<OutboxRetryTopicResponse>('POST', outboxConsolePaths.retryTopic, 'admin', 200, { topic })).toEqual({ topic, retried: 0, remaining: 0 });
+    expect((await audit.list({ action: 'outbox.retry_topic' }, 1, 10)).total).toBe(1);
+
+    failing = false;
+    expect(await dispatcher.runOnce()).toMatchObject({ delivered: 2 });
   });
 });

@@ -1,4 +1,4 @@
-import type { OutboxEntry, Page } from '@onevisit/shared-types';
+import { OUTBOX_RETRY_TOPIC_MAX, type OutboxEntry, type OutboxRetryTopicResponse, type Page } from '@onevisit/shared-types';
 import { AppError } from '../http/errors';
 import type { OutboxRepo } from './repo';
 
@@ -31,5 +31,15 @@ export class OutboxService {
       throw new AppError('OUTBOX_ENTRY_NOT_DEAD', `outbox entry ${id} is ${entry.status}; only dead entries can be retried`, { status: entry.status });
     }
     return this.get(id);
+  }
+
+  async countDead(topic: string): Promise<number> {
+    return this.repo.countDead(topic);
+  }
+
+  /** Up to OUTBOX_RETRY_TOPIC_MAX dead entries of the topic pending again; again is harmless (0 retried). */
+  async retryTopic(topic: string): Promise<OutboxRetryTopicResponse> {
+    const retried = await this.repo.retryDeadOfTopic(topic, this.now(), OUTBOX_RETRY_TOPIC_MAX);
+    return { topic, retried, remaining: await this.repo.countDead(topic) };
   }
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { OutboxEntry } from '@onevisit/shared-types/client';
+import type { OutboxEntry, OutboxRetryTopicResponse } from '@onevisit/shared-types/client';
 import { ApiError, api } from '../api';
 import { useLoad } from '../hooks/useLoad';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -22,6 +22,8 @@ export function OutboxPage() {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [retrying, setRetrying] = useState<string | null>(null);
   const [result, setResult] = useState<OutboxEntry | null>(null);
+  const [bulk, setBulk] = useState<'idle' | 'confirming' | 'running'>('idle');
+  const [bulkResult, setBulkResult] = useState<OutboxRetryTopicResponse | null>(null);
   const [retryError, setRetryError] = useState<unknown>(null);
   const [reloadTick, setReloadTick] = useState(0);
 
@@ -41,6 +43,23 @@ export function OutboxPage() {
     setTopic(draftTopic.trim());
     setPage(1);
     setConfirming(null);
+    setBulk('idle');
+  }
+
+  /** Every dead letter of the filtered topic, after a cause they share is fixed. */
+  async function retryTopic() {
+    setBulk('running');
+    setRetryError(null);
+    setResult(null);
+    setBulkResult(null);
+    try {
+      setBulkResult(await api.retryOutboxTopic(topic));
+    } catch (err) {
+      setRetryError(err);
+    } finally {
+      setBulk('idle');
+      reload();
+    }
   }
 
   async function retry(entry: OutboxEntry) {
@@ -72,7 +91,7 @@ export function OutboxPage() {
       </PageTitle>
       <p className="field-hint page-hint">
         平台向外部系统发出的消息（上游提交、短信、合作方回调等）多次投递失败或被对方明确拒绝后会进入死信，需人工处理。消息内容可能含个人信息，此处不显示。
-        {manage ? '排除故障后可点击“重试”重新放入投递队列（尝试次数清零，立即投递），操作会记录审计。' : '重试由管理员操作。'}
+        {manage ? '排除故障后可点击“重试”重新放入投递队列（尝试次数清零，立即投递）；按主题查询后可“全部重试”该主题的死信。操作会记录审计。' : '重试由管理员操作。'}
       </p>
       <form className="panel filter-form" onSubmit={submit} noValidate aria-label="筛选死信">
         <div className="input-row">
@@ -85,6 +104,15 @@ export function OutboxPage() {
           </button>
         </div>
       </form>
+      {bulkResult && (
+        <div className="notice notice-success outbox-bulk-result" role="status">
+          <strong>已重新放入投递队列</strong>
+          <div>
+            主题 <span className="mono">{bulkResult.topic}</span>：{bulkResult.retried} 条死信已重新投递（尝试次数清零）
+            {bulkResult.remaining > 0 ? `，仍有 ${bulkResult.remaining} 条死信，可再次点击“全部重试”。` : '。'}
+          </div>
+        </div>
+      )}
       {result && (
         <div className="notice notice-success outbox-result" role="status">
           <strong>已重新放入投递队列</strong>
@@ -101,6 +129,25 @@ export function OutboxPage() {
             <p className="table-caption" role="status">
               共 {data.total} 条死信{loading ? '（正在刷新…）' : ''}
             </p>
+            {manage && topic && data.total > 0 && (
+              <div className="form-actions outbox-bulk" role="group" aria-label={`重试主题 ${topic} 的全部死信`}>
+                {bulk === 'idle' ? (
+                  <button type="button" id="outbox-retry-topic" className="btn" disabled={retrying !== null} onClick={() => (setBulk('confirming'), setBulkResult(null), setResult(null))}>
+                    全部重试（{data.total} 条）
+                  </button>
+                ) : (
+                  <span className="confirm-inline">
+                    <span>确认已排除故障，将主题 {topic} 的 {data.total} 条死信全部重新投递？</span>
+                    <button type="button" id="outbox-retry-topic-confirm" className="btn btn-primary btn-small" disabled={bulk === 'running'} onClick={() => void retryTopic()}>
+                      {bulk === 'running' ? '重试中…' : '确认'}
+                    </button>
+                    <button type="button" className="btn btn-small" disabled={bulk === 'running'} onClick={() => setBulk('idle')}>
+                      取消
+                    </button>
+                  </span>
+                )}
+              </div>
+            )}
             {data.items.length === 0 ? (
               <p className="empty outbox-empty">{topic ? `主题 ${topic} 下没有死信。` : '当前没有死信，所有消息均已投递或正在投递。'}</p>
             ) : (
