@@ -110,6 +110,10 @@ describe.each(storageModes().map((m) => [m.name, m] as const))('e-licences on %s
     expect(Object.keys(ok.fields).every((f) => ['name', 'gender', 'ethnicity', 'birthDate', 'address', 'idNumber', 'licenceNumber', 'nationality', 'validUntil'].includes(f))).toBe(true);
     const twice = await error(await verify(hotel, { token: shown.token, reason: '入住登记 1208 房' }), 409, 'PRESENTATION_USED');
     expect(twice.details).toEqual({ usageId: ok.usageId, verifiedAt: ok.verifiedAt });
+    // The single-use mark in the KV says where the first answer is, never what it held.
+    const mark = await app.container.kv.get(`lic:used:${shown.tokenId}`);
+    expect(JSON.parse(mark!)).toEqual({ appId: expect.any(String), usageId: ok.usageId, verifiedAt: ok.verifiedAt });
+    expect(mark).not.toContain(idNumber);
     const other = await error(await verify(carRental, { token: shown.token, reason: '租车' }), 403, 'PURPOSE_NOT_ALLOWED');
     expect(other.details).not.toHaveProperty('usageId');
     const usages = await json<Page<LicenceUsage>>(await app.get(`/api/v1/licence-usages?licenceId=${encodeURIComponent(card.licenceId)}`, alice.auth), 200);

@@ -252,14 +252,15 @@ export class LicenceService {
     const key = `lic:used:${claims.jti}`;
     const ttlMs = Math.max(1000, claims.exp * 1000 - this.now().getTime() + 10 * 60_000);
     if (!(await this.kv.set(key, JSON.stringify({ appId: partner.appId }), { ttlMs, ifAbsent: true }))) {
-      const first = JSON.parse((await this.kv.get(key)) ?? '{}') as { appId?: string; answer?: VerifyLicenceResponse };
-      const yours = first.appId === partner.appId && first.answer ? { usageId: first.answer.usageId, verifiedAt: first.answer.verifiedAt } : undefined;
+      const first = JSON.parse((await this.kv.get(key)) ?? '{}') as { appId?: string; usageId?: string; verifiedAt?: string };
+      const yours = first.appId === partner.appId && first.usageId ? { usageId: first.usageId, verifiedAt: first.verifiedAt } : undefined;
       throw new AppError('PRESENTATION_USED', 'this QR code has been verified already; ask the citizen to refresh it', yours);
     }
     const fields = pick(claims.fld, RELYING_PARTY_FIELDS[rpType]);
     const usage = await this.recordUsage(row, partner, rpType, { via: 'presentation', purpose: purpose.name, reason: request.reason, fields: Object.keys(fields) as LicenceField[] });
     const answer = this.verifiedAnswer(row, claims.pur, fields, usage);
-    await this.kv.set(key, JSON.stringify({ appId: partner.appId, answer }), { ttlMs });
+    // Only where to find the first answer, never its fields: the KV holds no personal data.
+    await this.kv.set(key, JSON.stringify({ appId: partner.appId, usageId: answer.usageId, verifiedAt: answer.verifiedAt }), { ttlMs });
     return answer;
   }
 
