@@ -28,6 +28,24 @@ describe('config', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it.each([
+    ['NOTIFY_WECHAT_TEMPLATES', 'must be JSON {"<case action>": "<template id>"}'],
+    ['COURIER_SENDER', 'must be JSON {name?, phone, province, city, district, address, postcode?}'],
+    ['LICENCE_SIGNING_KEYS', 'must be a JSON array of private JWKs'],
+  ])('refuses %s that is not JSON, saying what JSON it wants', (name, message) => {
+    expect(() => loadConfig({ [name]: '{not json' })).toThrow(message);
+  });
+
+  it('reads the JSON variables when they are JSON of the right shape', () => {
+    const config = loadConfig({
+      NOTIFY_WECHAT_TEMPLATES: JSON.stringify({ accept: 'Qx'.repeat(12) }),
+      COURIER_SENDER: JSON.stringify({ phone: '0731-12345678', province: '湖南省', city: '长沙市', district: '芙蓉区', address: '五一大道 1 号' }),
+    });
+    expect(config.notifications.wechatTemplates).toEqual({ accept: 'Qx'.repeat(12) });
+    expect(config.delivery.sender).toMatchObject({ province: '湖南省', address: '五一大道 1 号' });
+    expect(() => loadConfig({ NOTIFY_WECHAT_TEMPLATES: JSON.stringify({ accept: 'short' }) })).toThrow('template ids must match');
+  });
+
   it('stops the real server at start-up with one clear line for a malformed MYSQL_URL', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'server.ts')], {
       env: { ...process.env, MYSQL_URL: 'mysql//root@127.0.0.1/test', PORT: '0' },

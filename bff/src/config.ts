@@ -29,8 +29,8 @@ const LicencePrivateJwkSchema = z.discriminatedUnion(
   { error: 'alg must be ES256 or EdDSA' },
 );
 
-/** Notifications: JSON `{"<case action>": "<template id>"}`, e.g. `{"accept": "Qx…"}`. */
-const templateIdMap = (id: RegExp) =>
+/** An optional variable holding JSON: parsed here, its shape checked by the `.pipe` that follows. */
+const optionalJson = (shape: string) =>
   z
     .string()
     .optional()
@@ -39,11 +39,14 @@ const templateIdMap = (id: RegExp) =>
       try {
         return JSON.parse(v) as unknown;
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON {"<case action>": "<template id>"}' });
+        ctx.addIssue({ code: 'custom', message: shape });
         return z.NEVER;
       }
-    })
-    .pipe(z.partialRecord(CaseActionSchema, z.string().regex(id, `template ids must match ${id}`)).optional());
+    });
+
+/** Notifications: JSON `{"<case action>": "<template id>"}`, e.g. `{"accept": "Qx…"}`. */
+const templateIdMap = (id: RegExp) =>
+  optionalJson('must be JSON {"<case action>": "<template id>"}').pipe(z.partialRecord(CaseActionSchema, z.string().regex(id, `template ids must match ${id}`)).optional());
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -157,18 +160,7 @@ const EnvSchema = z.object({
   COURIER_PUSH_APP_KEY: z.string().min(4).optional(),
   COURIER_PUSH_APP_SECRET: z.string().min(16).optional(),
   /** Who posts results: JSON {name?, phone, province, city, district, address, postcode?} (names as on a label); unset → the item's department at the provincial service centre. */
-  COURIER_SENDER: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
-      try {
-        return JSON.parse(v) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON {name?, phone, province, city, district, address, postcode?}' });
-        return z.NEVER;
-      }
-    })
+  COURIER_SENDER: optionalJson('must be JSON {name?, phone, province, city, district, address, postcode?}')
     .pipe(
       z
         .object({
@@ -252,18 +244,7 @@ const EnvSchema = z.object({
    * is added and made active while tokens of the old one still verify. Unset ⇒ an ES256 key is
    * generated once into DATA_DIR/licence-keys.json (not in production).
    */
-  LICENCE_SIGNING_KEYS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
-      try {
-        return JSON.parse(v) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of private JWKs [{kty, crv, x, y?, d, kid, alg}]' });
-        return z.NEVER;
-      }
-    })
+  LICENCE_SIGNING_KEYS: optionalJson('must be a JSON array of private JWKs [{kty, crv, x, y?, d, kid, alg}]')
     .pipe(
       z
         .array(z.unknown(), 'must be a JSON array of private JWKs [{kty, crv, x, y?, d, kid, alg}]')
