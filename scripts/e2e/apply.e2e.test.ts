@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../../bff/src/testing/app';
 import { testIdNumber, type TestCitizen } from '../../bff/src/testing/citizens';
 import { ConsoleClient } from '../../bff/src/testing/console';
 import { storageModes } from '../../bff/src/testing/storage';
-import { ARTIFACTS, browserAvailable, consoleLogin, decide, desktopPages, launchChromium, settled } from './browser';
+import { ARTIFACTS, browserAvailable, consoleLogin, decide, desktopPages, launchChromium, settled, tapUntil } from './browser';
 
 const H5_DIR = path.resolve(__dirname, '../../miniapp/dist/h5');
 jest.setTimeout(150_000);
@@ -138,10 +138,8 @@ runIf('applying on H5 in Chromium', () => {
       await form.locator('.apply-delivery-postal').click();
       await settled(page, FORM);
       await page.screenshot({ path: path.join(ARTIFACTS, 'h5-apply-form.png'), fullPage: true });
-      await form.locator('#apply-next').click();
-
       const review = onPage(page, REVIEW);
-      await review.locator('#apply-submit').waitFor();
+      await tapUntil(form.locator('#apply-next'), review.locator('#apply-submit'), form.locator('#apply-error-count'), 'the review page');
       expect(await review.locator('.review-field-idNumber .review-value').innerText()).toMatch(/^430\*+/);
       expect(await review.locator('.review-field-contactPhone .review-value').innerText()).toBe('136****6666');
       await review.locator('#apply-submit').click();
@@ -191,7 +189,7 @@ runIf('applying on H5 in Chromium', () => {
       await form.locator('.apply-field-contactPhone input').fill(PHONE);
       await uploadPhoto(page, form.locator('.apply-upload-0'), photo);
       await form.locator('.apply-delivery-electronic').click();
-      await form.locator('#apply-next').click();
+      await tapUntil(form.locator('#apply-next'), onPage(page, REVIEW).locator('#apply-submit'), form.locator('#apply-error-count'), 'the review page');
       await onPage(page, REVIEW).locator('#apply-submit').click();
       caseNo = (await onPage(page, RESULT).locator('#result-case-no').innerText()).trim();
       expect(caseNo).toMatch(new RegExp(`^${NO_CRIME}\\d{12}$`));

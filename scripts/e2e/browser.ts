@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(__dirname, '../../artifacts');
@@ -73,4 +73,23 @@ export async function settled(page: Page, route: string): Promise<void> {
     await page.waitForTimeout(50);
   }
   throw new Error(`page ${route} did not settle`);
+}
+
+/**
+ * Taps `button` until `arrived` is visible — at most 3 taps, 10 s apart. Under CI load a tap on a
+ * Taro H5 button can land while the page re-renders and be lost (seen once in ~10 CI runs: the
+ * review page never came). A visible `refusal` (an inline error) fails at once with its text:
+ * a refused form is never tapped again.
+ */
+export async function tapUntil(button: Locator, arrived: Locator, refusal: Locator, what: string): Promise<void> {
+  for (let tap = 1; tap <= 3; tap++) {
+    await button.click();
+    try {
+      await arrived.waitFor({ timeout: 10_000 });
+      return;
+    } catch {
+      if (await refusal.isVisible().catch(() => false)) throw new Error(`${what}: refused with "${await refusal.innerText()}"`);
+    }
+  }
+  throw new Error(`${what}: did not arrive after 3 taps`);
 }

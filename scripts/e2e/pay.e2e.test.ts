@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../../bff/src/testing/app';
 import { testIdNumber, type TestCitizen } from '../../bff/src/testing/citizens';
 import { materialFixtures } from '../../bff/src/testing/files';
 import { storageModes } from '../../bff/src/testing/storage';
-import { ARTIFACTS, browserAvailable, launchChromium, settled } from './browser';
+import { ARTIFACTS, browserAvailable, launchChromium, settled, tapUntil } from './browser';
 
 const H5_DIR = path.resolve(__dirname, '../../miniapp/dist/h5');
 jest.setTimeout(180_000);
@@ -88,7 +88,7 @@ runIf('paying and posting on H5 in Chromium', () => {
       await (await chooser).setFiles(idPhoto);
       await form.locator('.apply-upload-0 .apply-file-0').waitFor();
       await form.locator('.apply-delivery-postal').click();
-      await form.locator('#apply-next').click();
+      await tapUntil(form.locator('#apply-next'), onPage(page, REVIEW).locator('#apply-submit'), form.locator('#apply-error-count'), 'the review page');
       await onPage(page, REVIEW).locator('#apply-submit').click();
       const caseNo = (await onPage(page, RESULT).locator('#result-case-no').innerText()).trim();
 
