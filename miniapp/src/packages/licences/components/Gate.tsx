@@ -1,10 +1,15 @@
+import type { ReactNode } from 'react';
+import { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { IDENTITY_LEVEL_NAMES } from '@onevisit/shared-types/client';
 import { isApiError } from '../../../api';
 import { Button } from '../../../components/nutui';
 import { LevelBadge } from '../../../components/LevelBadge';
+import { Page } from '../../../components/Page';
 import { EmptyView, ErrorView } from '../../../components/StateView';
+import { useSession } from '../../../hooks/useSession';
 import { levelGate, licenceErrorView, type LevelGate } from '../../../licences/errors';
+import { routeParam } from '../../../utils/format';
 import { STEP_ACTIONS } from '../../../utils/identity';
 import { goToStep } from '../../../utils/navigation';
 
@@ -66,4 +71,22 @@ export function LicenceLoadError({ error, onRetry, back, notFound = '未找到�
       <ErrorView error={error} onRetry={onRetry} />
     </View>
   );
+}
+
+/**
+ * A page about one licence (its id in the route): "missing id" without one, the login gate when
+ * logged out (back to `back(licenceId)` afterwards), otherwise `children(licenceId, userId)`.
+ */
+export function LicencePage({ loginTitle, back, missingHint, children }: { loginTitle: string; back: (licenceId: string) => string; missingHint?: string; children: (licenceId: string, userId: string) => ReactNode }) {
+  const licenceId = routeParam(useRouter().params.licenceId);
+  const current = useSession();
+  if (!licenceId) return <Page className='ov-licences'><EmptyView title='缺少证照标识' description={missingHint} /></Page>;
+  if (!current) {
+    return (
+      <Page className='ov-licences'>
+        <LoginGate title={loginTitle} back={back(licenceId)} />
+      </Page>
+    );
+  }
+  return <>{children(licenceId, current.me.userId)}</>;
 }

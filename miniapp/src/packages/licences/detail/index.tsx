@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro';
+import Taro, { useDidHide, useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { LicenceDetail } from '@onevisit/shared-types/client';
 import { licences } from '../../../api';
@@ -10,14 +10,12 @@ import { Section } from '../../../components/Section';
 import { EmptyView, LoadingView } from '../../../components/StateView';
 import { useNotice } from '../../../hooks/useNotice';
 import { useRequest } from '../../../hooks/useRequest';
-import { useSession } from '../../../hooks/useSession';
 import { FRESH_FACE_MESSAGE, levelGate, revealNext } from '../../../licences/errors';
 import { markRevealPending, REVEAL_VISIBLE_MS, takeRevealPending } from '../../../licences/reveal';
 import { colourStyle, fieldRows, isPresentable, licenceDate, validityText } from '../../../licences/view';
-import { routeParam } from '../../../utils/format';
 import { identityRoutes, licenceRoutes } from '../../../utils/routes';
 import { taroStore } from '../../../utils/taroStore';
-import { LevelGateView, LicenceLoadError, LoginGate } from '../components/Gate';
+import { LevelGateView, LicenceLoadError, LicencePage } from '../components/Gate';
 import { StatusChip } from '../components/StatusChip';
 import { useRefresh } from '../components/useRefresh';
 import '../../../applications/applications.scss';
@@ -29,17 +27,11 @@ import '../licences.scss';
  * page, and the reveal is asked again on return); 亮证, 使用记录, 授权.
  */
 export default function LicenceDetailPage() {
-  const licenceId = routeParam(useRouter().params.licenceId);
-  const current = useSession();
-  if (!licenceId) return <Page className='ov-licences'><EmptyView title='缺少证照标识' /></Page>;
-  if (!current) {
-    return (
-      <Page className='ov-licences'>
-        <LoginGate title='登录后查看证照详情' back={licenceRoutes.detail(licenceId)} />
-      </Page>
-    );
-  }
-  return <Detail licenceId={licenceId} userId={current.me.userId} />;
+  return (
+    <LicencePage loginTitle='登录后查看证照详情' back={licenceRoutes.detail}>
+      {(licenceId, userId) => <Detail licenceId={licenceId} userId={userId} />}
+    </LicencePage>
+  );
 }
 
 type RevealState = { kind: 'idle' } | { kind: 'busy' } | { kind: 'ask_face' } | { kind: 'error'; error: unknown };

@@ -1,5 +1,4 @@
 import { useRef, useState } from 'react';
-import { useRouter } from '@tarojs/taro';
 import { Text, Textarea, View } from '@tarojs/components';
 import { RELYING_PARTY_TYPES, type LicenceDetail } from '@onevisit/shared-types/client';
 import { fieldErrors, isApiError, licences } from '../../../api';
@@ -12,7 +11,6 @@ import { Section } from '../../../components/Section';
 import { EmptyView, ErrorView, LoadingView } from '../../../components/StateView';
 import { useNotice } from '../../../hooks/useNotice';
 import { useRequest } from '../../../hooks/useRequest';
-import { useSession } from '../../../hooks/useSession';
 import { licenceErrorView } from '../../../licences/errors';
 import {
   emptyGrantDraft,
@@ -28,27 +26,20 @@ import {
 } from '../../../licences/grants';
 import { toggleField, typeFields } from '../../../licences/purposes';
 import { isPresentable } from '../../../licences/view';
-import { routeParam } from '../../../utils/format';
 import { returnTo } from '../../../utils/navigation';
 import { licenceRoutes } from '../../../utils/routes';
 import { FieldChecks } from '../components/FieldChecks';
-import { LicenceLoadError, LoginGate } from '../components/Gate';
+import { LicenceLoadError, LicencePage } from '../components/Gate';
 import '../../../applications/applications.scss';
 import '../licences.scss';
 
 /** 新增授权: a partner, the purpose, the licence's fields to share, and for how many days. */
 export default function GrantNewPage() {
-  const licenceId = routeParam(useRouter().params.licenceId);
-  const current = useSession();
-  if (!licenceId) return <Page className='ov-licences'><EmptyView title='缺少证照标识' description='请在证照详情中点击“授权”' /></Page>;
-  if (!current) {
-    return (
-      <Page className='ov-licences'>
-        <LoginGate title='登录后授权使用证照' back={licenceRoutes.grantNew(licenceId)} />
-      </Page>
-    );
-  }
-  return <GrantLoader licenceId={licenceId} userId={current.me.userId} />;
+  return (
+    <LicencePage loginTitle='登录后授权使用证照' back={licenceRoutes.grantNew} missingHint='请在证照详情中点击“授权”'>
+      {(licenceId, userId) => <GrantLoader licenceId={licenceId} userId={userId} />}
+    </LicencePage>
+  );
 }
 
 function GrantLoader({ licenceId, userId }: { licenceId: string; userId: string }) {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import Taro, { useDidHide, useDidShow, useRouter, useUnload } from '@tarojs/taro';
+import Taro, { useDidHide, useDidShow, useUnload } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import type { LicenceDetail, LicenceField, PresentationPurpose } from '@onevisit/shared-types/client';
 import { licences } from '../../../api';
@@ -10,17 +10,15 @@ import { Section } from '../../../components/Section';
 import { EmptyView, LoadingView } from '../../../components/StateView';
 import { useNotice } from '../../../hooks/useNotice';
 import { useRequest } from '../../../hooks/useRequest';
-import { useSession } from '../../../hooks/useSession';
 import { levelGate, licenceErrorView } from '../../../licences/errors';
 import { PresentationLoop, type LoopState } from '../../../licences/presentationLoop';
 import { fieldLabels, presentationChoice, purposesFor, toggleField, typeFields } from '../../../licences/purposes';
 import { qrImage } from '../../../licences/qr';
 import { countdownText, secondsToExpiry } from '../../../licences/schedule';
 import { colourStyle, isPresentable } from '../../../licences/view';
-import { routeParam } from '../../../utils/format';
 import { licenceRoutes } from '../../../utils/routes';
 import { FieldChecks } from '../components/FieldChecks';
-import { LevelGateView, LicenceLoadError, LoginGate } from '../components/Gate';
+import { LevelGateView, LicenceLoadError, LicencePage } from '../components/Gate';
 import { StatusChip } from '../components/StatusChip';
 import { hideFromCapture, useQrScreen } from '../components/useQrScreen';
 import '../../../applications/applications.scss';
@@ -33,17 +31,11 @@ import '../licences.scss';
  * shows; screenshots are discouraged where the platform allows.
  */
 export default function PresentPage() {
-  const licenceId = routeParam(useRouter().params.licenceId);
-  const current = useSession();
-  if (!licenceId) return <Page className='ov-licences'><EmptyView title='缺少证照标识' /></Page>;
-  if (!current) {
-    return (
-      <Page className='ov-licences'>
-        <LoginGate title='登录后亮证' back={licenceRoutes.present(licenceId)} />
-      </Page>
-    );
-  }
-  return <Present licenceId={licenceId} userId={current.me.userId} />;
+  return (
+    <LicencePage loginTitle='登录后亮证' back={licenceRoutes.present}>
+      {(licenceId, userId) => <Present licenceId={licenceId} userId={userId} />}
+    </LicencePage>
+  );
 }
 
 function Present({ licenceId, userId }: { licenceId: string; userId: string }) {
